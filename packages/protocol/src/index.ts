@@ -1,0 +1,4 @@
+export * from './resource.js';
+export * from './frames.js';
+export * from './codec.js';
+export * from './api.js';

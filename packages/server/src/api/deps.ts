@@ -1,0 +1,24 @@
+import type { Logger } from 'pino';
+import type { Registry as PromRegistry } from 'prom-client';
+import type { Authenticate, LoginLimiter, SessionService, TokenService } from '../auth/index.js';
+import type { Config } from '../config/index.js';
+import type { RecentSeries, Registry } from '../resources/index.js';
+import type { StateStore } from '../store/index.js';
+
+/** Everything the HTTP API needs, handed in by the composition root. */
+export interface ApiDeps {
+  config: () => Config;
+  version: string;
+  now: () => number;
+  logger: Logger;
+  store: StateStore;
+  registry: Registry;
+  series: RecentSeries;
+  sessions: SessionService;
+  tokens: TokenService;
+  authenticate: Authenticate;
+  loginLimiter: LoginLimiter;
+  metrics: PromRegistry;
+  /** Directory of the built web app; absent when it has not been built. */
+  webRoot?: string | undefined;
+}

@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { tokenCreate, userAdd } from './cli/commands.js';
+import { USAGE, UsageError } from './cli/usage.js';
+import { ConfigError, loadConfig } from './config/index.js';
+import { startPulse } from './main.js';
+import { createLogger } from './observability/logger.js';
+
+const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+async function serve(): Promise<void> {
+  const loaded = loadConfig();
+  const logger = createLogger(loaded.config.log.level);
+  if (loaded.file) logger.info({ file: loaded.file }, 'read configuration file');
+  const pulse = await startPulse({ config: loaded.config, logger, version });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.error('shutdown took over 10 s; exiting anyway');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    pulse.close().then(() => process.exit(0), (err: unknown) => {
+      logger.error({ err }, 'shutdown failed');
+      process.exit(1);
+    });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGHUP', () => {
+    try {
+      const { applied, needRestart } = pulse.reload(loadConfig().config);
+      logger.info({ applied, needRestart }, applied.length || needRestart.length ? 'configuration reloaded' : 'configuration reloaded; nothing changed');
+    } catch (err) {
+      logger.error({ err: (err as Error).message }, 'configuration not reloaded: the new values are invalid; keeping the old ones');
+    }
+  });
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv, allowPositionals: true, strict: true,
+    options: {
+      help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' },
+      name: { type: 'string' }, scopes: { type: 'string' }, user: { type: 'string' }, 'expires-days': { type: 'string' },
+      username: { type: 'string' }, password: { type: 'string' }, 'password-stdin': { type: 'boolean' }, role: { type: 'string' },
+    },
+  });
+  if (values.version) {
+    console.log(version);
+    return 0;
+  }
+  const command = positionals.join(' ');
+  if (values.help || command === '' || command === 'help') {
+    console.log(USAGE);
+    return command === '' && !values.help ? 2 : 0;
+  }
+  switch (command) {
+    case 'serve':
+      await serve();
+      return -1;
+    case 'token create':
+      console.log(await tokenCreate(loadConfig().config, values));
+      return 0;
+    case 'user add':
+      console.log(await userAdd(loadConfig().config, values));
+      return 0;
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  if (code >= 0) process.exitCode = code;
+}, (err: unknown) => {
+  if (err instanceof ConfigError) {
+    console.error(`pulse: invalid configuration:\n${err.message}`);
+    process.exitCode = 78;
+  } else if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    console.error(`pulse: ${(err as Error).message}\n\n${USAGE}`);
+    process.exitCode = 2;
+  } else {
+    console.error(`pulse: ${(err as Error).stack ?? String(err)}`);
+    process.exitCode = 1;
+  }
+});

@@ -1,0 +1,22 @@
+/** A command line Pulse cannot act on; printed with the usage, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export const USAGE = `Usage: pulse <command> [options]
+
+Commands:
+  serve                               run the server (port 7655, data in ./data by default)
+  token create --name N --scopes a,b  create an API token and print it (only the token)
+        [--user USERNAME] [--expires-days D]
+  user add --username N --password-stdin [--role admin|viewer]
+                                      add a user (or --password P, visible to other local users)
+
+Options:
+  -h, --help      show this help
+  -v, --version   print the version
+
+Configuration: pulse.toml (or PULSE_CONFIG) and PULSE_* environment variables; see the README.`;

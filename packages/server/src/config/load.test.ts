@@ -1,0 +1,87 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, diffConfig, loadConfig } from './load.js';
+
+const emptyDir = () => mkdtempSync(join(tmpdir(), 'pulse-config-'));
+
+function errorOf(env: Record<string, string>, cwd = emptyDir()): string {
+  try {
+    loadConfig(env, cwd);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('expected the config to be refused');
+}
+
+describe('loadConfig', () => {
+  it('uses the defaults when nothing is set', () => {
+    const { config, file } = loadConfig({}, emptyDir());
+    expect(config.port).toBe(7655);
+    expect(config.data_dir).toBe('./data');
+    expect(config.local.interval_ms).toBe(2000);
+    expect(config.hub.max_frame_bytes).toBe(65536);
+    expect(file).toBeUndefined();
+  });
+
+  it('layers defaults < pulse.toml < environment', () => {
+    const dir = emptyDir();
+    writeFileSync(join(dir, 'pulse.toml'), 'port = 8000\n[local]\ninterval_ms = 5000\n[log]\nlevel = "debug"\n');
+    const { config, file } = loadConfig({ PULSE_PORT: '9000' }, dir);
+    expect(config.port).toBe(9000);
+    expect(config.local.interval_ms).toBe(5000);
+    expect(config.log.level).toBe('debug');
+    expect(file).toBe(join(dir, 'pulse.toml'));
+  });
+
+  it('reads the file named by PULSE_CONFIG and fails when it is missing', () => {
+    const dir = emptyDir();
+    writeFileSync(join(dir, 'other.toml'), 'data_dir = "/var/lib/pulse"\n');
+    expect(loadConfig({ PULSE_CONFIG: 'other.toml' }, dir).config.data_dir).toBe('/var/lib/pulse');
+    expect(errorOf({ PULSE_CONFIG: 'absent.toml' }, dir)).toMatch(/cannot read config file .*absent\.toml/);
+  });
+
+  it.each([
+    [{ PULSE_PORT: 'abc' }, 'port', '"abc"'],
+    [{ PULSE_PORT: '70000' }, 'port', '"70000"'],
+    [{ PULSE_LOCAL_INTERVAL_MS: '10' }, 'local.interval_ms', '"10"'],
+    [{ PULSE_TRUST_PROXY: 'maybe' }, 'trust_proxy', '"maybe"'],
+    [{ PULSE_ALLOWED_ORIGINS: 'not a url' }, 'allowed_origins.0', '"not a url"'],
+    [{ PULSE_DATABASE_URL: 'mysql://db' }, 'database_url', '"mysql://db"'],
+    [{ PULSE_LOG_LEVEL: 'loud' }, 'log.level', '"loud"'],
+    [{ PULSE_HUB_MAX_FRAME_BYTES: '-1' }, 'hub.max_frame_bytes', '"-1"'],
+  ])('names the key, the value and its origin for %o', (env, key, shown) => {
+    const message = errorOf(env);
+    expect(message).toContain(`config key "${key}"`);
+    expect(message).toContain(shown);
+    expect(message).toContain(`env ${Object.keys(env)[0]}`);
+  });
+
+  it('names a wrong key in the TOML file with the file it came from', () => {
+    const dir = emptyDir();
+    writeFileSync(join(dir, 'pulse.toml'), '[local]\ninterval_ms = "fast"\n');
+    const message = errorOf({}, dir);
+    expect(message).toContain('config key "local.interval_ms"');
+    expect(message).toContain(join(dir, 'pulse.toml'));
+  });
+
+  it('refuses unknown keys so a typo is not silently ignored', () => {
+    const dir = emptyDir();
+    writeFileSync(join(dir, 'pulse.toml'), 'prot = 80\n');
+    expect(errorOf({}, dir)).toMatch(/prot/);
+  });
+
+  it('refuses a file that is not TOML', () => {
+    const dir = emptyDir();
+    writeFileSync(join(dir, 'pulse.toml'), 'port = = 3\n');
+    expect(errorOf({}, dir)).toMatch(/not valid TOML/);
+  });
+
+  it('diffConfig lists only the keys that changed', () => {
+    const a = loadConfig({}, emptyDir()).config;
+    const b = loadConfig({ PULSE_LOCAL_INTERVAL_MS: '1000', PULSE_PORT: '1' }, emptyDir()).config;
+    expect(diffConfig(a, b, ['local.interval_ms', 'log.level'])).toEqual(['local.interval_ms: 2000 -> 1000']);
+  });
+});

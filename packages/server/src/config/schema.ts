@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+/**
+ * Every setting Pulse reads, with its default. Keys are the TOML keys; `ENV_KEYS` maps the
+ * environment variables onto them. One schema validates all three layers after they merge.
+ */
+export const ConfigSchema = z.object({
+  host: z.string().min(1).default('0.0.0.0'),
+  port: z.coerce.number().int().min(0).max(65535).default(7655),
+  data_dir: z.string().min(1).default('./data'),
+  database_url: z.string().regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'a sqlite:<path> or postgres:// URL').optional(),
+  trust_proxy: z.stringbool().or(z.boolean()).default(false),
+  allowed_origins: z.array(z.url()).default([]),
+  log: z.object({ level: logLevel.default('info') }).prefault({}),
+  local: z.object({
+    enabled: z.stringbool().or(z.boolean()).default(true),
+    interval_ms: z.coerce.number().int().min(250).max(3_600_000).default(2000),
+  }).prefault({}),
+  hub: z.object({
+    max_frame_bytes: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(65536),
+  }).prefault({}),
+  auth: z.object({
+    session_ttl_hours: z.coerce.number().int().min(1).max(24 * 365).default(24 * 7),
+    login_max_attempts: z.coerce.number().int().min(1).max(1000).default(5),
+    lockout_minutes: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  }).prefault({}),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Environment variables and the key each one sets. */
+export const ENV_KEYS: Record<string, string> = {
+  PULSE_HOST: 'host',
+  PULSE_PORT: 'port',
+  PULSE_DATA_DIR: 'data_dir',
+  PULSE_DATABASE_URL: 'database_url',
+  PULSE_TRUST_PROXY: 'trust_proxy',
+  PULSE_ALLOWED_ORIGINS: 'allowed_origins',
+  PULSE_LOG_LEVEL: 'log.level',
+  PULSE_LOCAL_ENABLED: 'local.enabled',
+  PULSE_LOCAL_INTERVAL_MS: 'local.interval_ms',
+  PULSE_HUB_MAX_FRAME_BYTES: 'hub.max_frame_bytes',
+  PULSE_SESSION_TTL_HOURS: 'auth.session_ttl_hours',
+  PULSE_LOGIN_MAX_ATTEMPTS: 'auth.login_max_attempts',
+  PULSE_LOCKOUT_MINUTES: 'auth.lockout_minutes',
+};
+
+/** Keys whose new value a running server takes on SIGHUP; the rest need a restart. */
+export const RELOADABLE_KEYS = [
+  'log.level', 'local.interval_ms', 'allowed_origins',
+  'auth.session_ttl_hours', 'auth.login_max_attempts', 'auth.lockout_minutes',
+] as const;
+
+/** Keys read as comma-separated lists when they come from the environment. */
+export const LIST_KEYS = new Set(['allowed_origins']);

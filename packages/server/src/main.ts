@@ -1,0 +1,119 @@
+import { fileURLToPath } from 'node:url';
+import { createHub, type Hub } from '@pulse/hub';
+import type { Resource } from '@pulse/protocol';
+import type { Logger } from 'pino';
+import { createApi } from './api/app.js';
+import { createAuthenticator, createLoginLimiter, createSessionService, createTokenService } from './auth/index.js';
+import { createAdminFromEnv } from './bootstrap-admin.js';
+import { type Config, diffConfig, RELOADABLE_KEYS } from './config/index.js';
+import { createMetrics } from './observability/metrics.js';
+import { persistResources } from './persistence.js';
+import { attachWebSocket, publishRegistryChanges, pulseChannelRules, registerSseRoute } from './realtime/index.js';
+import { createRecentSeries, createRegistry, type Source } from './resources/index.js';
+import { createLocalSource } from './sources/local/index.js';
+import { createStateStore, openDatabase } from './store/index.js';
+
+export interface PulseOptions {
+  config: Config;
+  logger: Logger;
+  version: string;
+  env?: NodeJS.ProcessEnv;
+  now?: () => number;
+  /** Built dashboard; defaults to packages/web/dist beside this package. */
+  webRoot?: string | undefined;
+}
+
+export interface RunningPulse {
+  url: string;
+  port: number;
+  hub: Hub;
+  /** Applies the reloadable part of a new configuration and returns what changed. */
+  reload(next: Config): { applied: string[]; needRestart: string[] };
+  close(): Promise<void>;
+}
+
+const defaultWebRoot = () => fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+/** The composition root: builds every part, wires the one-way data flow, and starts serving. */
+export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
+  const { logger, version } = options;
+  const now = options.now ?? Date.now;
+  let config = options.config;
+  const currentConfig = () => config;
+
+  const db = await openDatabase({ url: config.database_url, dataDir: config.data_dir });
+  const store = createStateStore(db);
+  await createAdminFromEnv(options.env ?? process.env, store, logger, now);
+
+  // What was known before a restart shows at once, marked unknown until a source confirms it.
+  const initial = (await store.resources.loadAll()).map((r): Resource => ({ ...r, status: 'unknown' }));
+  const registry = createRegistry({ initial });
+  const series = createRecentSeries({ windowMs: 3_600_000, now });
+  registry.subscribe((change) => {
+    for (const s of change.samples) series.record(s.id, s.t, s.metrics);
+    for (const id of change.diff.remove) series.forget(id);
+  });
+  const persistence = persistResources({ registry, store, logger, now, everyMs: 60_000 });
+
+  const sessions = createSessionService({ store, now, ttlMs: () => config.auth.session_ttl_hours * 3_600_000 });
+  const tokens = createTokenService({ store, now });
+  const authenticate = createAuthenticator(sessions, tokens);
+  const loginLimiter = createLoginLimiter({ now, maxAttempts: () => config.auth.login_max_attempts, lockoutMs: () => config.auth.lockout_minutes * 60_000 });
+
+  const hub = createHub({ channels: pulseChannelRules(registry), maxFrameBytes: config.hub.max_frame_bytes, logger: logger.child({ component: 'hub' }), now });
+  const stopPublishing = publishRegistryChanges(registry, hub);
+  const metrics = createMetrics({ hub: () => hub, resourceCount: () => registry.size });
+
+  const webRoot = options.webRoot ?? defaultWebRoot();
+  const app = await createApi({ config: currentConfig, version, now, logger, store, registry, series, sessions, tokens, authenticate, loginLimiter, metrics, webRoot });
+  const allowedOrigins = () => config.allowed_origins;
+  registerSseRoute(app, { hub, allowedOrigins });
+  attachWebSocket(app.server, { hub, authenticate, allowedOrigins, logger: logger.child({ component: 'ws' }) });
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+
+  const sources: Source[] = [];
+  const local = config.local.enabled ? createLocalSource({ intervalMs: config.local.interval_ms, logger: logger.child({ component: 'source.local' }) }) : undefined;
+  if (local) sources.push(local);
+  for (const source of sources) {
+    source.start((observation) => {
+      try {
+        registry.apply(observation);
+      } catch (err) {
+        logger.error({ err, source: observation.source }, 'could not apply an observation');
+      }
+    });
+  }
+
+  const sweep = setInterval(() => {
+    sessions.removeExpired().catch((err: unknown) => logger.warn({ err }, 'could not remove expired sessions'));
+  }, 3_600_000);
+  sweep.unref();
+
+  logger.info({ url: `http://${config.host}:${port}`, database: db.dialect, resources: registry.size }, 'Pulse is serving');
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    hub,
+    reload(next) {
+      const applied = diffConfig(config, next, RELOADABLE_KEYS);
+      const all = diffConfig(config, next, ['host', 'port', 'data_dir', 'database_url', 'trust_proxy', 'local.enabled', 'hub.max_frame_bytes']);
+      config = { ...next, host: config.host, port: config.port, data_dir: config.data_dir, database_url: config.database_url, trust_proxy: config.trust_proxy, local: { ...next.local, enabled: config.local.enabled }, hub: config.hub };
+      logger.level = config.log.level;
+      local?.setInterval(config.local.interval_ms);
+      return { applied, needRestart: all };
+    },
+    async close() {
+      clearInterval(sweep);
+      for (const source of sources) source.stop();
+      stopPublishing();
+      await hub.close();
+      await app.close();
+      await persistence.stop();
+      await store.close();
+      logger.info('Pulse stopped');
+    },
+  };
+}

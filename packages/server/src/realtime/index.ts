@@ -1,0 +1,3 @@
+export * from './channels.js';
+export * from './publisher.js';
+export * from './endpoints.js';

@@ -1,0 +1,3 @@
+export * from './observation.js';
+export * from './registry.js';
+export * from './recent-series.js';

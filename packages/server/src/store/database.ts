@@ -1,0 +1,66 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import * as initial from './migrations/001-initial.js';
+import type { Database } from './schema.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Db {
+  kysely: Kysely<Database>;
+  dialect: Dialect;
+  close(): Promise<void>;
+}
+
+/** Migrations in order; a new one is appended here and never edited once released. */
+const migrations = { '001-initial': initial };
+
+function provider(dialect: Dialect): MigrationProvider {
+  return {
+    async getMigrations() {
+      const out: Record<string, Migration> = {};
+      for (const [name, m] of Object.entries(migrations)) {
+        out[name] = { up: (db) => m.up(db, dialect), down: (db) => m.down(db) };
+      }
+      return out;
+    },
+  };
+}
+
+const INT8_OID = 20;
+
+/**
+ * Opens the state database named by `url` (`sqlite:<path>` or `postgres://...`), or the SQLite
+ * file `pulse.db` under `dataDir`, and brings its schema up to date.
+ */
+export async function openDatabase(options: { url?: string | undefined; dataDir: string }): Promise<Db> {
+  const url = options.url;
+  let kysely: Kysely<Database>;
+  let dialect: Dialect;
+  if (url && /^postgres(ql)?:\/\//.test(url)) {
+    dialect = 'postgres';
+    // Epoch milliseconds are bigint columns; pg hands those back as strings unless told otherwise.
+    const types = { getTypeParser: (oid: number, format?: string) => oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format as 'text') };
+    kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 10, types }) }) });
+  } else {
+    dialect = 'sqlite';
+    const file = url ? url.replace(/^sqlite:(\/\/)?/, '') : resolve(options.dataDir, 'pulse.db');
+    if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true });
+    const sqlite = new SqliteDatabase(file);
+    // WAL + NORMAL: durable across process crashes, far fewer fsyncs (SSD wear is a user complaint).
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  }
+  const migrator = new Migrator({ db: kysely, provider: provider(dialect), migrationTableName: 'pulse_migrations', migrationLockTableName: 'pulse_migrations_lock' });
+  const { error } = await migrator.migrateToLatest();
+  if (error) {
+    await kysely.destroy();
+    throw new Error(`database migration failed: ${(error as Error).message ?? String(error)}`);
+  }
+  return { kysely, dialect, close: () => kysely.destroy() };
+}

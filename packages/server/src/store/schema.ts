@@ -1,0 +1,63 @@
+import type { Generated } from 'kysely';
+
+/** Table shapes as Kysely sees them. Times are milliseconds since the epoch. */
+export interface UsersTable {
+  id: string;
+  username: string;
+  password_hash: string;
+  role: 'admin' | 'viewer';
+  created_at: number;
+}
+
+export interface SessionsTable {
+  /** sha256 of the cookie value: a leaked database holds no usable session. */
+  id_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+  last_seen_at: number;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  /** sha256 of the secret part; tokens are 256-bit random, so a fast hash is enough. */
+  secret_hash: string;
+  scopes: string;
+  user_id: string;
+  created_at: number;
+  last_used_at: number | null;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface ResourcesTable {
+  id: string;
+  type: string;
+  data: string;
+  updated_at: number;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: number;
+  actor: string;
+  action: string;
+  target: string | null;
+  detail: string | null;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  resources: ResourcesTable;
+  settings: SettingsTable;
+  audit_log: AuditLogTable;
+}

@@ -1,0 +1,22 @@
+import type { Db } from './database.js';
+import { createAuditLog } from './audit.js';
+import { createResourceRepo } from './resources.js';
+import { createSessionRepo } from './sessions.js';
+import { createSettingsRepo } from './settings.js';
+import { createTokenRepo } from './tokens.js';
+import { createUserRepo } from './users.js';
+
+/** The state store: one repository per table, over SQLite or PostgreSQL alike. */
+export function createStateStore(db: Db) {
+  return {
+    dialect: db.dialect,
+    users: createUserRepo(db.kysely),
+    sessions: createSessionRepo(db.kysely),
+    tokens: createTokenRepo(db.kysely),
+    resources: createResourceRepo(db.kysely),
+    settings: createSettingsRepo(db.kysely),
+    audit: createAuditLog(db.kysely),
+    close: () => db.close(),
+  };
+}
+export type StateStore = ReturnType<typeof createStateStore>;

@@ -1,0 +1,57 @@
+import { createClient } from '@pulse/client';
+import { createContext, createSignal, onCleanup, useContext, type Accessor, type ParentProps } from 'solid-js';
+import type { LinkState } from '../ui/ConnectionIndicator';
+
+type Client = ReturnType<typeof createClient>;
+type ClientState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+/** What the app's features get from the one live connection: its state and subscriptions. */
+export interface Live {
+  link: Accessor<LinkState>;
+  subscribe: Client['subscribe'];
+}
+
+const LiveContext = createContext<Live>();
+
+// The hub closes with 4001 when the session behind the socket is gone (logged out, expired).
+const SESSION_GONE = 4001;
+
+function closeCode(info: unknown): number | undefined {
+  if (info && typeof info === 'object' && 'code' in info && typeof info.code === 'number') return info.code;
+  return undefined;
+}
+
+const toLink: Record<ClientState, LinkState> = {
+  connecting: 'connecting',
+  open: 'live',
+  reconnecting: 'reconnecting',
+  closed: 'offline',
+};
+
+/**
+ * Opens the one socket for the signed-in app; every feature store subscribes through it, no
+ * component opens its own. `?codec=msgpack` in the page URL switches the wire format for debugging.
+ */
+export function LiveProvider(props: ParentProps<{ onSessionGone: () => void }>) {
+  const [link, setLink] = createSignal<LinkState>('connecting');
+  const codec = new URLSearchParams(location.search).get('codec') === 'msgpack' ? 'msgpack' : 'json';
+  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/ws`;
+  const client = createClient({
+    url,
+    codec,
+    onStateChange(state: ClientState, info?: unknown) {
+      setLink(toLink[state] ?? 'offline');
+      if (closeCode(info) === SESSION_GONE) props.onSessionGone();
+    },
+  });
+  onCleanup(() => client.close());
+
+  const live: Live = { link, subscribe: (channel, handlers) => client.subscribe(channel, handlers) };
+  return <LiveContext.Provider value={live}>{props.children}</LiveContext.Provider>;
+}
+
+export function useLive(): Live {
+  const ctx = useContext(LiveContext);
+  if (!ctx) throw new Error('useLive outside <LiveProvider>');
+  return ctx;
+}

@@ -1,0 +1,180 @@
+import type { Resource } from '@pulse/protocol';
+import { useNavigate, useSearchParams } from '@solidjs/router';
+import { createMemo, For, Match, Show, Switch } from 'solid-js';
+import SearchX from 'lucide-solid/icons/search-x';
+import ServerOff from 'lucide-solid/icons/server-off';
+import TriangleAlert from 'lucide-solid/icons/triangle-alert';
+import { formatCount, formatGiB } from '../../lib/format';
+import { Button } from '../../ui/Button';
+import { EmptyState } from '../../ui/EmptyState';
+import { SearchInput } from '../../ui/SearchInput';
+import { SegmentedControl } from '../../ui/SegmentedControl';
+import { StatusDot } from '../../ui/StatusBadge';
+import { VirtualTable } from '../../ui/VirtualTable';
+import { PageHeader } from '../../app/PageHeader';
+import { resourceColumns } from './columns';
+import { countByType, matchesQuery, nextSort, sortResources, type Sort, type SortKey } from './filter';
+import { metric, typeLabel } from './model';
+import { useResources } from './store';
+
+const ROW_HEIGHT = 60;
+
+function SummaryTile(props: { label: string; value: string; detail?: string; tone?: 'ok' | 'warn' | 'crit'; testId?: string }) {
+  return (
+    <div class="rounded-xl border bg-surface px-4 py-3.5 shadow-card" data-testid={props.testId}>
+      <div class="flex items-center gap-2 text-xs font-medium text-muted">
+        <Show when={props.tone}>{(tone) => <StatusDot tone={tone()} />}</Show>
+        {props.label}
+      </div>
+      <div class="num mt-1.5 text-2xl font-semibold tracking-[-0.02em] text-fg">{props.value}</div>
+      <Show when={props.detail}>
+        <div class="num mt-0.5 truncate text-xs text-faint">{props.detail}</div>
+      </Show>
+    </div>
+  );
+}
+
+function Summary(props: { resources: readonly Resource[] }) {
+  const counts = createMemo(() => {
+    let online = 0;
+    let attention = 0;
+    let memUsed = 0;
+    let memTotal = 0;
+    for (const r of props.resources) {
+      if (r.status === 'online') online++;
+      if (r.status === 'degraded' || r.status === 'offline') attention++;
+      memUsed += metric(r, 'mem.used') ?? 0;
+      memTotal += metric(r, 'mem.total') ?? 0;
+    }
+    return { online, attention, memUsed, memTotal };
+  });
+  const byType = () =>
+    [...countByType(props.resources)].map(([type, n]) => `${n} ${typeLabel[type as Resource['type']] ?? type}`).join(' · ');
+  return (
+    <div class="grid grid-cols-2 gap-3 lg:grid-cols-4">
+      <SummaryTile label="Resources" value={formatCount(props.resources.length)} detail={byType()} testId="summary-total" />
+      <SummaryTile label="Online" tone="ok" value={formatCount(counts().online)} detail={`of ${props.resources.length}`} />
+      <SummaryTile
+        label="Needs attention"
+        tone={counts().attention ? 'crit' : undefined}
+        value={formatCount(counts().attention)}
+        detail={counts().attention ? 'degraded or offline' : 'all clear'}
+      />
+      <SummaryTile
+        label="Memory in use"
+        value={counts().memTotal ? `${formatGiB(counts().memUsed)} GiB` : '—'}
+        detail={counts().memTotal ? `of ${formatGiB(counts().memTotal)} GiB, excluding cache` : undefined}
+      />
+    </div>
+  );
+}
+
+function LoadingRows() {
+  return (
+    <div class="divide-y" data-testid="resources-loading">
+      <For each={[0, 1, 2, 3, 4]}>
+        {() => (
+          <div class="flex h-[60px] items-center gap-4 px-4">
+            <div class="skeleton size-8" />
+            <div class="skeleton h-3 w-40" />
+            <div class="skeleton ml-auto h-3 w-24" />
+            <div class="skeleton h-3 w-32" />
+            <div class="skeleton h-3 w-24" />
+          </div>
+        )}
+      </For>
+    </div>
+  );
+}
+
+export function InfrastructurePage() {
+  const store = useResources();
+  const navigate = useNavigate();
+  // Filters live in the URL so a filtered view can be bookmarked and survives reloads.
+  const [params, setParams] = useSearchParams<{ q?: string; type?: string; sort?: string }>();
+  const query = () => ({ text: params.q ?? '', type: params.type ?? 'all' });
+  const sort = (): Sort => {
+    const [key, dir] = (params.sort ?? 'name:asc').split(':');
+    return { key: (key as SortKey) ?? 'name', dir: dir === 'desc' ? 'desc' : 'asc' };
+  };
+
+  const rows = createMemo(() => sortResources(store.state.resources.filter((r) => matchesQuery(r, query())), sort()));
+  const typeOptions = createMemo(() => {
+    const counts = countByType(store.state.resources);
+    return [
+      { value: 'all', label: 'All', count: store.state.resources.length },
+      ...[...counts.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .map(([type, count]) => ({ value: type, label: typeLabel[type as Resource['type']] ?? type, count })),
+    ];
+  });
+  const clearFilters = () => setParams({ q: undefined, type: undefined });
+
+  return (
+    <div class="flex h-full min-h-0 flex-col gap-5" data-testid="infrastructure-page">
+      <PageHeader title="Infrastructure" description="Every machine, VM and container Pulse watches, updated live." />
+      <Show when={store.state.ready && store.state.resources.length > 0}>
+        <Summary resources={store.state.resources} />
+      </Show>
+      <section class="flex min-h-[360px] flex-1 flex-col overflow-hidden rounded-xl border bg-surface shadow-card">
+        <div class="flex flex-wrap items-center gap-3 border-b px-4 py-3">
+          <SearchInput value={params.q ?? ''} onValue={(q) => setParams({ q: q || undefined }, { replace: true })} placeholder="Filter by name, tag, address…" testId="resource-search" />
+          <Show when={typeOptions().length > 2}>
+            <SegmentedControl label="Type" options={typeOptions()} value={query().type} onChange={(type) => setParams({ type: type === 'all' ? undefined : type })} testId="type-filter" />
+          </Show>
+          <span class="num ml-auto text-xs text-faint" data-testid="resource-count">
+            <Show when={store.state.ready}>
+              {rows().length === store.state.resources.length
+                ? `${formatCount(rows().length)} resources`
+                : `${formatCount(rows().length)} of ${formatCount(store.state.resources.length)}`}
+            </Show>
+          </span>
+        </div>
+        <div class="min-h-0 flex-1">
+          <Switch>
+            <Match when={store.state.error && !store.state.ready}>
+              <EmptyState tone="error" icon={<TriangleAlert size={20} />} title="Could not load resources" testId="resources-error">
+                {store.state.error}
+              </EmptyState>
+            </Match>
+            <Match when={!store.state.ready}>
+              <LoadingRows />
+            </Match>
+            <Match when={store.state.resources.length === 0}>
+              <EmptyState icon={<ServerOff size={20} />} title="Nothing to show yet" testId="resources-empty">
+                Pulse lists this machine within a few seconds of starting. Sources you connect (Proxmox, Docker, agents) appear here as
+                soon as they report.
+              </EmptyState>
+            </Match>
+            <Match when={rows().length === 0}>
+              <EmptyState
+                icon={<SearchX size={20} />}
+                title="No resources match"
+                action={<Button onClick={clearFilters}>Clear filters</Button>}
+                testId="resources-no-match"
+              >
+                Nothing matches “{query().text || typeLabel[query().type as Resource['type']]}”.
+              </EmptyState>
+            </Match>
+            <Match when={true}>
+              <VirtualTable
+                columns={resourceColumns}
+                rows={rows()}
+                rowKey={(r) => r.id}
+                rowHeight={ROW_HEIGHT}
+                sort={sort()}
+                onSort={(key) => {
+                  const next = nextSort(sort(), key as SortKey);
+                  setParams({ sort: `${next.key}:${next.dir}` }, { replace: true });
+                }}
+                onRowClick={(r) => navigate(`/resources/${encodeURIComponent(r.id)}`)}
+                rowTestId="resource-row"
+                testId="resource-table"
+              />
+            </Match>
+          </Switch>
+        </div>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,113 @@
+/**
+ * Number formatting for figures on screen. Every function takes a possibly-missing value and
+ * answers EMPTY for it, so a view never has to guard a metric a source did not report.
+ */
+
+export const EMPTY = '—';
+
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
+const GIB = 1024 ** 3;
+
+function scaleBytes(bytes: number): { value: number; unit: (typeof BYTE_UNITS)[number] } {
+  let value = Math.abs(bytes);
+  let i = 0;
+  while (value >= 1024 && i < BYTE_UNITS.length - 1) {
+    value /= 1024;
+    i++;
+  }
+  return { value: Math.sign(bytes) * value, unit: BYTE_UNITS[i]! };
+}
+
+/** Three significant figures at most: 1.23, 12.3, 123. */
+function sig(value: number): string {
+  const abs = Math.abs(value);
+  if (abs === 0) return '0';
+  if (abs >= 100) return value.toFixed(0);
+  if (abs >= 10) return value.toFixed(1);
+  return value.toFixed(2).replace(/\.?0+$/, '') || '0';
+}
+
+/** 1536 → "1.5 KiB". Binary units, as `free` and `df -h` show them. */
+export function formatBytes(bytes: number | undefined | null): string {
+  if (!isNum(bytes)) return EMPTY;
+  if (Math.abs(bytes) < 1024) return `${Math.round(bytes)} B`;
+  const { value, unit } = scaleBytes(bytes);
+  return `${sig(value)} ${unit}`;
+}
+
+/** Bytes per second → "1.2 MiB/s". */
+export function formatRate(bytesPerSecond: number | undefined | null): string {
+  if (!isNum(bytesPerSecond)) return EMPTY;
+  return `${formatBytes(bytesPerSecond)}/s`;
+}
+
+/** Bytes as GiB without the unit, for "used / total GiB" pairs. */
+export function formatGiB(bytes: number | undefined | null): string {
+  if (!isNum(bytes)) return EMPTY;
+  const gib = bytes / GIB;
+  return gib >= 100 ? gib.toFixed(0) : gib.toFixed(1);
+}
+
+/** "3.2 / 15.6 GiB"; either side may be missing. */
+export function formatUsedOfTotal(used: number | undefined | null, total: number | undefined | null): string {
+  if (!isNum(used) && !isNum(total)) return EMPTY;
+  return `${formatGiB(used)} / ${formatGiB(total)} GiB`;
+}
+
+/** 42.345 → "42.3%"; values are already percentages (0-100). */
+export function formatPercent(percent: number | undefined | null, digits = 1): string {
+  if (!isNum(percent)) return EMPTY;
+  if (percent >= 99.95 && percent <= 100) return '100%';
+  return `${percent.toFixed(digits)}%`;
+}
+
+/** Plain figures such as load averages: 0.5 → "0.50". */
+export function formatNumber(value: number | undefined | null, digits = 2): string {
+  if (!isNum(value)) return EMPTY;
+  return value.toFixed(digits);
+}
+
+/** Counts with thousands separators: 12345 → "12,345". */
+export function formatCount(value: number | undefined | null): string {
+  if (!isNum(value)) return EMPTY;
+  return Math.round(value).toLocaleString('en-US');
+}
+
+/** Seconds → the two largest units: "3d 4h", "5h 12m", "12m 3s", "45s". */
+export function formatDuration(seconds: number | undefined | null): string {
+  if (!isNum(seconds) || seconds < 0) return EMPTY;
+  const s = Math.floor(seconds);
+  const d = Math.floor(s / 86_400);
+  const h = Math.floor((s % 86_400) / 3_600);
+  const m = Math.floor((s % 3_600) / 60);
+  const sec = s % 60;
+  if (d > 0) return `${d}d ${h}h`;
+  if (h > 0) return `${h}h ${m}m`;
+  if (m > 0) return `${m}m ${sec}s`;
+  return `${sec}s`;
+}
+
+/** How long ago `thenMs` was, relative to `nowMs`: "just now", "12 s ago", "3 min ago", "2 h ago". */
+export function formatAgo(thenMs: number | undefined | null, nowMs: number): string {
+  if (!isNum(thenMs)) return EMPTY;
+  const s = Math.max(0, Math.round((nowMs - thenMs) / 1000));
+  if (s < 5) return 'just now';
+  if (s < 60) return `${s} s ago`;
+  if (s < 3_600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86_400) return `${Math.floor(s / 3_600)} h ago`;
+  return `${Math.floor(s / 86_400)} d ago`;
+}
+
+/** Link speed in Mbit/s → "1 Gbit/s", "100 Mbit/s". */
+export function formatLinkSpeed(mbps: number | undefined | null): string {
+  if (!isNum(mbps) || mbps <= 0) return EMPTY;
+  return mbps >= 1000 ? `${sig(mbps / 1000)} Gbit/s` : `${sig(mbps)} Mbit/s`;
+}
+
+/** Clock time for chart axes and tooltips: "14:05". */
+export function formatClock(ms: number): string {
+  const d = new Date(ms);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
