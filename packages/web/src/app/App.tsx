@@ -1,0 +1,108 @@
+import { Navigate, Route, Router, useLocation, type RouteSectionProps } from '@solidjs/router';
+import { lazy, Match, Switch } from 'solid-js';
+import ServerCrash from 'lucide-solid/icons/server-crash';
+import FileQuestion from 'lucide-solid/icons/file-question';
+import { LoginPage } from '../features/auth/LoginPage';
+import { SessionProvider, useSession } from '../features/auth/session';
+import { SetupPage } from '../features/auth/SetupPage';
+import { InfrastructurePage } from '../features/infrastructure/InfrastructurePage';
+import { ResourcesProvider } from '../features/infrastructure/store';
+import { ThemeProvider } from '../lib/theme';
+import { Button } from '../ui/Button';
+import { EmptyState } from '../ui/EmptyState';
+import { Logo } from '../ui/Logo';
+import { Spinner } from '../ui/Spinner';
+import { LiveProvider } from './live';
+import { Shell } from './Shell';
+
+// The host page carries uPlot; loading it on demand keeps the first paint light.
+const HostDetailPage = lazy(() => import('../features/hosts/HostDetailPage'));
+
+function Splash() {
+  return (
+    <div class="flex min-h-screen flex-col items-center justify-center gap-5" data-testid="app-loading">
+      <Logo size={30} />
+      <Spinner class="text-faint" />
+    </div>
+  );
+}
+
+function Unreachable() {
+  const session = useSession();
+  return (
+    <div class="flex min-h-screen items-center justify-center" data-testid="server-unreachable">
+      <EmptyState
+        tone="error"
+        icon={<ServerCrash size={20} />}
+        title="Can't reach the Pulse server"
+        action={<Button onClick={() => session.retry()}>Try again now</Button>}
+      >
+        The dashboard will reconnect by itself as soon as the server answers. If it stays down, check that `pulse serve` is running.
+      </EmptyState>
+    </div>
+  );
+}
+
+/** Decides what a visitor may see before any page renders: setup, sign-in or the app. */
+function Root(props: RouteSectionProps) {
+  const session = useSession();
+  return (
+    <Switch fallback={props.children}>
+      <Match when={session.status() === 'loading'}>
+        <Splash />
+      </Match>
+      <Match when={session.status() === 'unreachable'}>
+        <Unreachable />
+      </Match>
+    </Switch>
+  );
+}
+
+function SignedIn(props: RouteSectionProps) {
+  const session = useSession();
+  const location = useLocation();
+  const loginHref = () => (location.pathname === '/' ? '/login' : `/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+  return (
+    <Switch>
+      <Match when={session.status() === 'setup'}>
+        <Navigate href="/setup" />
+      </Match>
+      <Match when={session.status() === 'signed-out'}>
+        <Navigate href={loginHref()} />
+      </Match>
+      <Match when={session.status() === 'signed-in'}>
+        <LiveProvider onSessionGone={session.expire}>
+          <ResourcesProvider>
+            <Shell>{props.children}</Shell>
+          </ResourcesProvider>
+        </LiveProvider>
+      </Match>
+    </Switch>
+  );
+}
+
+function NotFound() {
+  return (
+    <EmptyState icon={<FileQuestion size={20} />} title="Page not found" action={<Button onClick={() => history.back()}>Go back</Button>}>
+      There is nothing at this address.
+    </EmptyState>
+  );
+}
+
+export function App() {
+  return (
+    <ThemeProvider>
+      <SessionProvider>
+        <Router root={Root}>
+          <Route path="/setup" component={SetupPage} />
+          <Route path="/login" component={LoginPage} />
+          <Route path="/" component={SignedIn}>
+            <Route path="/" component={InfrastructurePage} />
+            <Route path="/resources/:id" component={HostDetailPage} />
+            <Route path="*" component={NotFound} />
+          </Route>
+        </Router>
+      </SessionProvider>
+    </ThemeProvider>
+  );
+}

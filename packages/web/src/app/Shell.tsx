@@ -1,0 +1,122 @@
+import { A, useNavigate } from '@solidjs/router';
+import { For, type ParentProps } from 'solid-js';
+import ChevronsUpDown from 'lucide-solid/icons/chevrons-up-down';
+import LayoutGrid from 'lucide-solid/icons/layout-grid';
+import LogOut from 'lucide-solid/icons/log-out';
+import { useSession } from '../features/auth/session';
+import { useTheme } from '../lib/theme';
+import { ConnectionIndicator } from '../ui/ConnectionIndicator';
+import { Logo } from '../ui/Logo';
+import { Menu, MenuItem } from '../ui/Menu';
+import { ThemeToggle } from '../ui/ThemeToggle';
+import { useLive } from './live';
+
+// Only pages that exist; a new feature adds its entry here.
+const nav = [{ href: '/', label: 'Infrastructure', icon: LayoutGrid, testId: 'nav-infrastructure' }];
+
+function NavLinks(props: { compact?: boolean }) {
+  return (
+    <For each={nav}>
+      {(item) => (
+        <A
+          href={item.href}
+          end={item.href === '/'}
+          data-testid={item.testId}
+          class="flex h-8 items-center gap-2.5 rounded-lg px-2.5 text-[13px] font-medium text-muted transition-colors hover:bg-surface-2 hover:text-fg"
+          activeClass="!bg-surface-3 !text-fg"
+          classList={{ 'px-2': props.compact }}
+        >
+          <item.icon size={16} />
+          {item.label}
+        </A>
+      )}
+    </For>
+  );
+}
+
+function UserMenu(props: { placement: 'above' | 'below'; align?: 'left' | 'right'; compact?: boolean }) {
+  const session = useSession();
+  const navigate = useNavigate();
+  const name = () => session.info()?.user.username ?? '';
+  const signOut = async () => {
+    await session.signOut();
+    navigate('/login', { replace: true });
+  };
+  return (
+    <Menu
+      label="Account"
+      placement={props.placement}
+      align={props.align}
+      testId="user-menu"
+      trigger={
+        <span class="flex w-full min-w-0 items-center gap-2.5 p-1.5 text-left">
+          <span class="flex size-7 shrink-0 items-center justify-center rounded-full bg-accent-soft text-xs font-semibold text-accent uppercase">
+            {name().slice(0, 1)}
+          </span>
+          {!props.compact && (
+            <>
+              <span class="min-w-0 flex-1">
+                <span class="block truncate text-[13px] font-medium text-fg" data-testid="user-name">
+                  {name()}
+                </span>
+                <span class="block truncate text-xs text-faint capitalize">{session.info()?.user.role}</span>
+              </span>
+              <ChevronsUpDown size={14} class="text-faint" />
+            </>
+          )}
+        </span>
+      }
+    >
+      <div class="border-b px-2 pt-1.5 pb-2 mb-1 text-xs text-muted">
+        Signed in as <span class="font-medium text-fg">{name()}</span>
+      </div>
+      <MenuItem onSelect={signOut} icon={<LogOut size={15} />} testId="logout">
+        Log out
+      </MenuItem>
+    </Menu>
+  );
+}
+
+/** The frame of every signed-in page: sidebar on wide screens, a top bar on narrow ones. */
+export function Shell(props: ParentProps) {
+  const live = useLive();
+  const theme = useTheme();
+  return (
+    <div class="flex h-screen min-h-0 bg-bg" data-testid="app-shell">
+      <aside class="hidden w-60 shrink-0 flex-col border-r bg-surface md:flex">
+        <div class="flex h-14 items-center px-4">
+          <A href="/" aria-label="Pulse home">
+            <Logo />
+          </A>
+        </div>
+        <nav class="flex flex-col gap-0.5 px-3 pt-2" aria-label="Main">
+          <div class="px-2.5 pb-1.5 text-[11px] font-medium tracking-wide text-faint uppercase">Monitor</div>
+          <NavLinks />
+        </nav>
+        <div class="mt-auto space-y-2 border-t p-3">
+          <div class="flex items-center justify-between gap-2 px-1">
+            <ConnectionIndicator state={live.link()} />
+            <ThemeToggle theme={theme.theme()} onToggle={theme.toggle} />
+          </div>
+          <UserMenu placement="above" />
+        </div>
+      </aside>
+      <div class="flex min-w-0 flex-1 flex-col">
+        <header class="flex h-14 shrink-0 items-center gap-3 border-b bg-surface px-4 md:hidden">
+          <Logo size={22} />
+          <nav class="ml-2 flex gap-1" aria-label="Main">
+            <NavLinks compact />
+          </nav>
+          <div class="ml-auto flex items-center gap-1">
+            <ConnectionIndicator state={live.link()} />
+            <ThemeToggle theme={theme.theme()} onToggle={theme.toggle} />
+            <UserMenu placement="below" align="right" compact />
+          </div>
+        </header>
+        <main class="min-h-0 flex-1 overflow-auto">
+          <div class="mx-auto h-full max-w-[1600px] px-4 py-6 md:px-8 md:py-7">{props.children}</div>
+        </main>
+      </div>
+    </div>
+  );
+}

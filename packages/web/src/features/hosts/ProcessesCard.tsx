@@ -1,0 +1,33 @@
+import type { Resource } from '@pulse/protocol';
+import { formatCount } from '../../lib/format';
+import { Card } from '../../ui/Card';
+import { Legend, StackedBar } from '../../ui/StackedBar';
+import { processesOf } from './details';
+
+const states = [
+  { key: 'running', label: 'Running', fill: 'bg-ok' },
+  { key: 'sleeping', label: 'Sleeping', fill: 'bg-accent' },
+  { key: 'idle', label: 'Idle', fill: 'bg-border-strong' },
+  { key: 'blocked', label: 'Blocked (D)', fill: 'bg-warn' },
+  { key: 'zombie', label: 'Zombie', fill: 'bg-crit' },
+  { key: 'stopped', label: 'Stopped', fill: 'bg-unknown' },
+] as const;
+
+export function ProcessesCard(props: { r: Resource }) {
+  const procs = () => processesOf(props.r);
+  const parts = () => states.map((s) => ({ ...s, value: procs()[s.key] }));
+  return (
+    <Card title="Processes" testId="processes-card">
+      <div class="flex items-baseline gap-2">
+        <span class="num text-2xl font-semibold tracking-[-0.02em] text-fg" data-testid="host-procs-total">
+          {formatCount(procs().total)}
+        </span>
+        <span class="text-xs text-muted">total</span>
+      </div>
+      <StackedBar class="mt-3" segments={parts().map((p) => ({ ...p, value: p.value ?? 0 }))} />
+      <div data-testid="process-states">
+        <Legend class="mt-3 grid-cols-2 sm:grid-cols-3" items={parts().map((p) => ({ ...p, value: formatCount(p.value) }))} />
+      </div>
+    </Card>
+  );
+}
