@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -87,5 +87,28 @@ describe.skipIf(!built && !process.env.CI)('pulse serve', () => {
     child.kill('SIGTERM');
     expect(await closed).toBe(1001);
     expect(await exited).toBe(0);
+  });
+});
+
+describe.skipIf(!built && !process.env.CI)('pulse serve reloads on SIGHUP', () => {
+  it('applies a new interval from pulse.toml, keeps running on a bad one, and says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pulse-hup-'));
+    writeFileSync(join(dir, 'pulse.toml'), '[local]\ninterval_ms = 2000\n');
+    const env = { ...process.env, PULSE_DATA_DIR: dir, PULSE_PORT: '0', PULSE_HOST: '127.0.0.1' };
+    const child = spawn(process.execPath, [CLI, 'serve'], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      await waitForLine(child, /Pulse is serving/);
+      writeFileSync(join(dir, 'pulse.toml'), '[local]\ninterval_ms = 1000\n');
+      const reloaded = waitForLine(child, /"applied":\[[^\]]*local\.interval_ms: 2000 -> 1000/);
+      child.kill('SIGHUP');
+      await reloaded;
+      writeFileSync(join(dir, 'pulse.toml'), '[local]\ninterval_ms = "soon"\n');
+      const refused = waitForLine(child, /configuration not reloaded[^\n]*|local\.interval_ms[^\n]*not reloaded/);
+      child.kill('SIGHUP');
+      expect(await refused).toBeTruthy();
+      expect(child.exitCode).toBeNull();
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 });

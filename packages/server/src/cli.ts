@@ -39,6 +39,7 @@ async function serve(): Promise<void> {
       logger.error({ err: (err as Error).message }, 'configuration not reloaded: the new values are invalid; keeping the old ones');
     }
   });
+  logger.info({ url: pulse.url, port: pulse.port, database: pulse.database }, 'Pulse is serving');
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -26,6 +26,7 @@ export interface PulseOptions {
 export interface RunningPulse {
   url: string;
   port: number;
+  database: 'sqlite' | 'postgres';
   hub: Hub;
   /** Applies the reloadable part of a new configuration and returns what changed. */
   reload(next: Config): { applied: string[]; needRestart: string[] };
@@ -91,11 +92,10 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
   }, 3_600_000);
   sweep.unref();
 
-  logger.info({ url: `http://${config.host}:${port}`, database: db.dialect, resources: registry.size }, 'Pulse is serving');
-
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`,
     port,
+    database: db.dialect,
     hub,
     reload(next) {
       const applied = diffConfig(config, next, RELOADABLE_KEYS);

@@ -1,7 +1,7 @@
 import { Navigate, Route, Router, useLocation, type RouteSectionProps } from '@solidjs/router';
 import { lazy, Match, Switch } from 'solid-js';
 import ServerCrash from 'lucide-solid/icons/server-crash';
-import FileQuestion from 'lucide-solid/icons/file-question';
+import Compass from 'lucide-solid/icons/compass';
 import { LoginPage } from '../features/auth/LoginPage';
 import { SessionProvider, useSession } from '../features/auth/session';
 import { SetupPage } from '../features/auth/SetupPage';
@@ -83,7 +83,7 @@ function SignedIn(props: RouteSectionProps) {
 
 function NotFound() {
   return (
-    <EmptyState icon={<FileQuestion size={20} />} title="Page not found" action={<Button onClick={() => history.back()}>Go back</Button>}>
+    <EmptyState icon={<Compass size={20} />} title="Page not found" action={<Button onClick={() => history.back()}>Go back</Button>}>
       There is nothing at this address.
     </EmptyState>
   );

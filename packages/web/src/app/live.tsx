@@ -1,14 +1,11 @@
-import { createClient } from '@pulse/client';
+import { createClient, type ConnectionState, type PulseClient, type StateInfo } from '@pulse/client';
 import { createContext, createSignal, onCleanup, useContext, type Accessor, type ParentProps } from 'solid-js';
 import type { LinkState } from '../ui/ConnectionIndicator';
-
-type Client = ReturnType<typeof createClient>;
-type ClientState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
 /** What the app's features get from the one live connection: its state and subscriptions. */
 export interface Live {
   link: Accessor<LinkState>;
-  subscribe: Client['subscribe'];
+  subscribe: PulseClient['subscribe'];
 }
 
 const LiveContext = createContext<Live>();
@@ -16,12 +13,7 @@ const LiveContext = createContext<Live>();
 // The hub closes with 4001 when the session behind the socket is gone (logged out, expired).
 const SESSION_GONE = 4001;
 
-function closeCode(info: unknown): number | undefined {
-  if (info && typeof info === 'object' && 'code' in info && typeof info.code === 'number') return info.code;
-  return undefined;
-}
-
-const toLink: Record<ClientState, LinkState> = {
+const toLink: Record<ConnectionState, LinkState> = {
   connecting: 'connecting',
   open: 'live',
   reconnecting: 'reconnecting',
@@ -39,9 +31,9 @@ export function LiveProvider(props: ParentProps<{ onSessionGone: () => void }>) 
   const client = createClient({
     url,
     codec,
-    onStateChange(state: ClientState, info?: unknown) {
+    onStateChange(state: ConnectionState, info?: StateInfo) {
       setLink(toLink[state] ?? 'offline');
-      if (closeCode(info) === SESSION_GONE) props.onSessionGone();
+      if (info?.code === SESSION_GONE) props.onSessionGone();
     },
   });
   onCleanup(() => client.close());

@@ -1,4 +1,4 @@
-import { For } from 'solid-js';
+import { Index } from 'solid-js';
 
 export interface Segment {
   key: string;
@@ -14,15 +14,15 @@ export function StackedBar(props: { segments: Segment[]; total?: number; class?:
   const pct = (v: number) => (total() > 0 ? (Math.max(0, v) / total()) * 100 : 0);
   return (
     <div class={`flex h-2.5 w-full gap-px overflow-hidden rounded-full bg-track ${props.class ?? ''}`}>
-      <For each={props.segments}>
+      <Index each={props.segments}>
         {(s) => (
           <div
-            class={`h-full transition-[width] duration-500 ease-out first:rounded-l-full last:rounded-r-full ${s.fill}`}
-            style={{ width: `${pct(s.value)}%` }}
-            title={s.label}
+            class={`h-full transition-[width] duration-500 ease-out ${s().fill}`}
+            style={{ width: `${pct(s().value)}%` }}
+            title={s().label}
           />
         )}
-      </For>
+      </Index>
     </div>
   );
 }
@@ -31,15 +31,15 @@ export function StackedBar(props: { segments: Segment[]; total?: number; class?:
 export function Legend(props: { items: { key: string; label: string; value: string; fill: string }[]; class?: string }) {
   return (
     <dl class={`grid gap-x-4 gap-y-1.5 text-xs ${props.class ?? 'grid-cols-2'}`}>
-      <For each={props.items}>
+      <Index each={props.items}>
         {(item) => (
           <div class="flex min-w-0 items-center gap-2">
-            <span class={`size-2 shrink-0 rounded-[3px] ${item.fill}`} />
-            <dt class="truncate text-muted">{item.label}</dt>
-            <dd class="num ml-auto font-medium text-fg">{item.value}</dd>
+            <span class={`size-2 shrink-0 rounded-[3px] ${item().fill}`} />
+            <dt class="truncate text-muted">{item().label}</dt>
+            <dd class="num ml-auto font-medium text-fg">{item().value}</dd>
           </div>
         )}
-      </For>
+      </Index>
     </dl>
   );
 }

@@ -1,5 +1,5 @@
 import type { Resource } from '@pulse/protocol';
-import { For, Show } from 'solid-js';
+import { Index, Show } from 'solid-js';
 import { formatPercent } from '../../lib/format';
 import { Card } from '../../ui/Card';
 import { MetricBar } from '../../ui/MetricBar';
@@ -56,15 +56,15 @@ export function CpuCard(props: { r: Resource }) {
         <div class="mt-5 border-t pt-4">
           <div class="mb-3 text-xs font-medium text-muted">Per core</div>
           <div class={`grid gap-x-5 gap-y-2.5 ${coreCols()}`} data-testid="core-bars">
-            <For each={cores()}>
+            <Index each={cores()}>
               {(busy, i) => (
                 <div class="flex items-center gap-2.5" data-testid="core-bar">
-                  <span class="num w-6 shrink-0 text-right text-[11px] text-faint">{i()}</span>
-                  <MetricBar value={busy} size="sm" label={`Core ${i()}`} />
-                  <span class="num w-11 shrink-0 text-right text-xs text-fg">{formatPercent(busy, 0)}</span>
+                  <span class="num w-6 shrink-0 text-right text-[11px] text-faint">{i}</span>
+                  <MetricBar value={busy()} size="sm" label={`Core ${i}`} />
+                  <span class="num w-11 shrink-0 text-right text-xs text-fg">{formatPercent(busy(), 0)}</span>
                 </div>
               )}
-            </For>
+            </Index>
           </div>
         </div>
       </Show>

@@ -1,4 +1,5 @@
 import type { Resource } from '@pulse/protocol';
+import { createKeyedList } from '../../lib/keyed';
 import { formatCount, formatLinkSpeed, formatRate } from '../../lib/format';
 import { Card } from '../../ui/Card';
 import { StatusDot } from '../../ui/StatusBadge';
@@ -44,7 +45,7 @@ const columns: Column<NetInterface>[] = [
 ];
 
 export function NetworkCard(props: { r: Resource }) {
-  const interfaces = () => interfacesOf(props.r);
+  const interfaces = createKeyedList(() => interfacesOf(props.r), 'name');
   return (
     <Card title="Network" hint={interfaces().length || undefined} flush testId="network-card">
       <Table columns={columns} rows={interfaces()} rowKey={(i) => i.name} empty="No network interfaces reported." testId="interfaces-table" />

@@ -1,5 +1,6 @@
 import type { Resource } from '@pulse/protocol';
 import { Show } from 'solid-js';
+import { createKeyedList } from '../../lib/keyed';
 import { formatBytes, formatNumber, formatPercent, formatRate } from '../../lib/format';
 import { Card } from '../../ui/Card';
 import { MetricBar } from '../../ui/MetricBar';
@@ -39,7 +40,7 @@ const fsColumns: Column<Filesystem>[] = [
 ];
 
 export function FilesystemsCard(props: { r: Resource }) {
-  const filesystems = () => filesystemsOf(props.r);
+  const filesystems = createKeyedList(() => filesystemsOf(props.r), 'mount');
   return (
     <Card title="Filesystems" hint={filesystems().length || undefined} flush testId="filesystems-card">
       <Table columns={fsColumns} rows={filesystems()} rowKey={(f) => f.mount} empty="No filesystems reported." testId="filesystems-table" />
@@ -75,7 +76,7 @@ const diskColumns: Column<Disk>[] = [
 ];
 
 export function DisksCard(props: { r: Resource }) {
-  const disks = () => disksOf(props.r);
+  const disks = createKeyedList(() => disksOf(props.r), 'name');
   return (
     <Card title="Disk I/O" hint={disks().length || undefined} flush testId="disks-card">
       <Table columns={diskColumns} rows={disks()} rowKey={(d) => d.name} empty="No disk activity reported." testId="disks-table" />

@@ -1,0 +1,79 @@
+import { A, useParams } from '@solidjs/router';
+import { createMemo, Match, Show, Switch } from 'solid-js';
+import SearchX from 'lucide-solid/icons/search-x';
+import { Button } from '../../ui/Button';
+import { EmptyState } from '../../ui/EmptyState';
+import { Spinner } from '../../ui/Spinner';
+import { useResources } from '../infrastructure/store';
+import { CpuCard } from './CpuCard';
+import { HistoryCards } from './HistoryCards';
+import { HostHeader } from './HostHeader';
+import { LoadCard } from './LoadCard';
+import { MemoryCard } from './MemoryCard';
+import { NetworkCard } from './NetworkCard';
+import { ProcessesCard } from './ProcessesCard';
+import { DisksCard, FilesystemsCard } from './StorageCards';
+
+/** Everything about one host, live: the resource from the shared list, the charts from its own channel. */
+export default function HostDetailPage() {
+  const params = useParams<{ id: string }>();
+  const store = useResources();
+  const id = () => {
+    try {
+      return decodeURIComponent(params.id);
+    } catch {
+      return params.id; // a stray '%' in a hand-typed address
+    }
+  };
+  const resource = createMemo(() => store.get(id()));
+
+  return (
+    <Switch>
+      <Match when={resource()}>
+        {(r) => (
+          <div class="space-y-5 pb-8" data-testid="host-detail">
+            <HostHeader r={r()} />
+            <div class="grid gap-4 xl:grid-cols-3">
+              <div class="xl:col-span-2">
+                <CpuCard r={r()} />
+              </div>
+              <MemoryCard r={r()} />
+            </div>
+            {/* Keyed by id: moving to another host starts its own history and subscription. */}
+            <Show when={id()} keyed>
+              {(key) => <HistoryCards id={key} />}
+            </Show>
+            <div class="grid gap-4 lg:grid-cols-2">
+              <LoadCard r={r()} />
+              <ProcessesCard r={r()} />
+            </div>
+            <FilesystemsCard r={r()} />
+            <div class="grid gap-4 2xl:grid-cols-2">
+              <DisksCard r={r()} />
+              <NetworkCard r={r()} />
+            </div>
+          </div>
+        )}
+      </Match>
+      <Match when={!store.state.ready}>
+        <div class="flex h-64 items-center justify-center text-faint" data-testid="host-loading">
+          <Spinner />
+        </div>
+      </Match>
+      <Match when={true}>
+        <EmptyState
+          icon={<SearchX size={20} />}
+          title="Resource not found"
+          action={
+            <A href="/">
+              <Button>Back to Infrastructure</Button>
+            </A>
+          }
+          testId="host-not-found"
+        >
+          Pulse has no resource “{id()}”. It may have been removed, or the link is wrong.
+        </EmptyState>
+      </Match>
+    </Switch>
+  );
+}
