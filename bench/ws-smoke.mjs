@@ -135,7 +135,7 @@ async function runPhase(name, target) {
     }
     const reportPromise = nextMessage(child, 'report');
     child.send({ type: 'finish', published });
-    const report = await reportPromise;
+    const { type: _type, ...report } = await reportPromise;
     const cpuPublish = process.cpuUsage(cpuPublishStart);
     return {
       name,

@@ -49,6 +49,14 @@ describe('hub over Server-Sent Events', () => {
     sse.close();
   });
 
+  it('refuses a channel name that would break the event stream framing', async () => {
+    server = await startHubServer({ channels: [{ pattern: 'resource:*' }, ...channels] });
+    const sse = new SseReader(`${server.httpUrl}/sse?channels=${encodeURIComponent('resource:x\ndata: forged')},alerts`);
+    expect(JSON.parse((await sse.next()).data)).toMatchObject({ type: 'error', code: ErrorCodes.unknownChannel });
+    expect(await sse.next()).toMatchObject({ event: 'snapshot', id: 'alerts:0' });
+    sse.close();
+  });
+
   it('ends the stream after the errors when no channel is valid', async () => {
     server = await startHubServer({ channels: [...channels, { pattern: 'settings', scope: 'settings:write' }] });
     const sse = new SseReader(`${server.httpUrl}/sse?channels=nope,settings`);

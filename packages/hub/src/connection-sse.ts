@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ErrorCodes } from '@pulse/protocol';
 import type { ChannelDirectory, Subscriber } from './channels.js';
 import type { HubCounters } from './counters.js';
 import { OutboundFrame } from './outbound-frame.js';
@@ -70,7 +71,9 @@ export class SseConnection implements Subscriber {
   start(channels: readonly string[]): void {
     let subscribed = 0;
     for (const channel of channels) {
-      const outcome = this.#deps.channels.subscribe(this, this.#principal, channel);
+      const outcome = isSafeChannelName(channel)
+        ? this.#deps.channels.subscribe(this, this.#principal, channel)
+        : { ok: false as const, code: ErrorCodes.unknownChannel, message: 'A channel name is 1-255 characters without line breaks.' };
       if (!outcome.ok) {
         const error = new OutboundFrame({ type: 'error', code: outcome.code, message: outcome.message });
         this.#write(`event: error\ndata: ${error.jsonText()}\n\n`, 'error');
@@ -113,4 +116,12 @@ export class SseConnection implements Subscriber {
     if (this.#res.writableLength > this.#deps.maxQueueBytes) this.#res.destroy();
     else this.#res.end();
   }
+}
+
+/**
+ * Channel names land on the `id:` line of the stream, and a prefix rule ('resource:*') would accept
+ * any suffix, so a name carrying a line break could forge event fields.
+ */
+function isSafeChannelName(channel: string): boolean {
+  return channel.length > 0 && channel.length <= 255 && !/[\r\n]/.test(channel);
 }

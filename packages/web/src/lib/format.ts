@@ -106,6 +106,11 @@ export function formatLinkSpeed(mbps: number | undefined | null): string {
   return mbps >= 1000 ? `${sig(mbps / 1000)} Gbit/s` : `${sig(mbps)} Mbit/s`;
 }
 
+/** "1 resource", "3 resources". */
+export function plural(n: number, noun: string): string {
+  return `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 /** Clock time for chart axes and tooltips: "14:05". */
 export function formatClock(ms: number): string {
   const d = new Date(ms);

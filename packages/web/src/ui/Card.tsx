@@ -14,7 +14,7 @@ export interface CardProps extends ParentProps {
 export function Card(props: CardProps) {
   return (
     <section
-      class={`flex min-w-0 flex-col rounded-xl border bg-surface shadow-card ${props.class ?? ''}`}
+      class={`flex min-w-0 flex-1 flex-col rounded-xl border bg-surface shadow-card ${props.class ?? ''}`}
       data-testid={props.testId}
     >
       <Show when={props.title || props.actions}>

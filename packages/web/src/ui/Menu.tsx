@@ -1,7 +1,8 @@
 import { createSignal, onCleanup, onMount, Show, type JSX, type ParentProps } from 'solid-js';
 
 /** A button that opens a small popover menu; closes on outside click and Escape. */
-export function Menu(props: ParentProps<{ trigger: JSX.Element; label: string; align?: 'left' | 'right'; placement?: 'above' | 'below'; testId?: string }>) {
+export function Menu(props: ParentProps<{ trigger: JSX.Element; label: string; /** Which edge of the trigger the menu lines up with; by default both (as wide as the trigger). */
+  align?: 'left' | 'right'; placement?: 'above' | 'below'; testId?: string }>) {
   const [open, setOpen] = createSignal(false);
   let root!: HTMLDivElement;
   const onDocClick = (e: MouseEvent) => {
@@ -36,7 +37,7 @@ export function Menu(props: ParentProps<{ trigger: JSX.Element; label: string; a
           role="menu"
           class="absolute z-30 min-w-48 rounded-lg border bg-surface p-1 shadow-pop"
           classList={{
-            'right-0': props.align === 'right',
+            'right-0': props.align !== 'left',
             'left-0': props.align !== 'right',
             'bottom-full mb-1.5': props.placement === 'above',
             'top-full mt-1.5': props.placement !== 'above',

@@ -31,7 +31,7 @@ export function CpuCard(props: { r: Resource }) {
   };
   const hasModes = () => modes().some((m) => m.value !== undefined);
   // Many-core machines get narrower cells so the grid stays a glance, not a scroll.
-  const coreCols = () => (cores().length > 32 ? 'grid-cols-[repeat(auto-fill,minmax(110px,1fr))]' : 'grid-cols-[repeat(auto-fill,minmax(150px,1fr))]');
+  const coreCols = () => (cores().length > 32 ? 'grid-cols-[repeat(auto-fill,minmax(120px,1fr))]' : 'grid-cols-[repeat(auto-fit,minmax(170px,1fr))]');
 
   return (
     <Card title="CPU" hint={cores().length ? `${cores().length} cores` : undefined} testId="cpu-card">

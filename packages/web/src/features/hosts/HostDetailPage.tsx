@@ -34,7 +34,7 @@ export default function HostDetailPage() {
           <div class="space-y-5 pb-8" data-testid="host-detail">
             <HostHeader r={r()} />
             <div class="grid gap-4 xl:grid-cols-3">
-              <div class="xl:col-span-2">
+              <div class="flex xl:col-span-2">
                 <CpuCard r={r()} />
               </div>
               <MemoryCard r={r()} />

@@ -4,7 +4,7 @@ import { createMemo, For, Match, Show, Switch } from 'solid-js';
 import SearchX from 'lucide-solid/icons/search-x';
 import ServerOff from 'lucide-solid/icons/server-off';
 import TriangleAlert from 'lucide-solid/icons/triangle-alert';
-import { formatCount, formatGiB } from '../../lib/format';
+import { formatCount, formatGiB, plural } from '../../lib/format';
 import { Button } from '../../ui/Button';
 import { EmptyState } from '../../ui/EmptyState';
 import { SearchInput } from '../../ui/SearchInput';
@@ -116,7 +116,7 @@ export function InfrastructurePage() {
       <Show when={store.state.ready && store.state.resources.length > 0}>
         <Summary resources={store.state.resources} />
       </Show>
-      <section class="flex min-h-[360px] flex-1 flex-col overflow-hidden rounded-xl border bg-surface shadow-card">
+      <section class="flex min-h-0 shrink flex-col overflow-hidden rounded-xl border bg-surface shadow-card">
         <div class="flex flex-wrap items-center gap-3 border-b px-4 py-3">
           <SearchInput value={params.q ?? ''} onValue={(q) => setParams({ q: q || undefined }, { replace: true })} placeholder="Filter by name, tag, address…" testId="resource-search" />
           <Show when={typeOptions().length > 2}>
@@ -125,12 +125,13 @@ export function InfrastructurePage() {
           <span class="num ml-auto text-xs text-faint" data-testid="resource-count">
             <Show when={store.state.ready}>
               {rows().length === store.state.resources.length
-                ? `${formatCount(rows().length)} resources`
-                : `${formatCount(rows().length)} of ${formatCount(store.state.resources.length)}`}
+                ? plural(rows().length, 'resource')
+                : `${formatCount(rows().length)} of ${plural(store.state.resources.length, 'resource')}`}
             </Show>
           </span>
         </div>
-        <div class="min-h-0 flex-1">
+        {/* Never squeezed below a few rows on a short window; never taller than its rows. */}
+        <div class="min-h-0 flex-1" style={{ 'min-height': `${Math.min(37 + Math.max(rows().length, 1) * ROW_HEIGHT, 37 + 5 * ROW_HEIGHT)}px` }}>
           <Switch>
             <Match when={store.state.error && !store.state.ready}>
               <EmptyState tone="error" icon={<TriangleAlert size={20} />} title="Could not load resources" testId="resources-error">

@@ -1,0 +1,200 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { hostname, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/*
+ * The dashboard as a user meets it: the built server with this machine monitored, driven through
+ * Debian's Chromium. Screenshots of each step land in test-results/e2e/ (and the README's in docs/).
+ */
+
+const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+const CHROMIUM = process.env.PULSE_E2E_CHROMIUM ?? '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+const shots = join(root, 'test-results/e2e');
+const PASSWORD = 'correct horse battery staple';
+
+if (!hasChromium && !process.env.CI) {
+  console.warn(`[e2e] dashboard test skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set PULSE_E2E_CHROMIUM)`);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+async function waitForHealth(base: string, server: ChildProcess, log: () => string, deadlineMs = 30_000): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`pulse serve exited with ${server.exitCode}:\n${log()}`);
+    try {
+      const res = await fetch(`${base}/api/health`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`pulse serve did not answer /api/health within ${deadlineMs} ms:\n${log()}`);
+}
+
+async function stop(server: ChildProcess | undefined): Promise<void> {
+  if (!server || server.exitCode !== null) return;
+  const exited = new Promise((r) => server.once('exit', r));
+  server.kill('SIGTERM');
+  const timer = setTimeout(() => server.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+const shot = (page: Page, name: string, fullHeight?: number) =>
+  fullHeight
+    ? page.setViewportSize({ width: 1440, height: fullHeight }).then(() => page.screenshot({ path: join(shots, name) }))
+    : page.screenshot({ path: join(shots, name) });
+
+const title = hasChromium ? 'dashboard, end to end' : `dashboard, end to end (no Chromium at ${CHROMIUM})`;
+
+describe.skipIf(!hasChromium && !process.env.CI)(title, () => {
+  let server: ChildProcess | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let base: string;
+  let dataDir: string;
+  let output = '';
+
+  beforeAll(async () => {
+    if (!hasChromium) throw new Error(`CI is set but Chromium is missing at ${CHROMIUM}: install it (apt-get install -y chromium).`);
+    const cli = join(root, 'packages/server/dist/cli.js');
+    if (!existsSync(cli)) throw new Error(`${cli} is missing: build first (npm run build).`);
+    if (!existsSync(join(root, 'packages/web/dist/index.html'))) throw new Error('packages/web/dist is missing: build first (npm run build).');
+
+    mkdirSync(shots, { recursive: true });
+    dataDir = mkdtempSync(join(tmpdir(), 'pulse-e2e-'));
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    server = spawn(process.execPath, [cli, 'serve'], {
+      cwd: root,
+      env: {
+        ...process.env,
+        PULSE_HOST: '127.0.0.1',
+        PULSE_PORT: String(port),
+        PULSE_DATA_DIR: dataDir,
+        PULSE_LOCAL_INTERVAL_MS: '1000',
+        PULSE_LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    server.stdout?.on('data', (d) => (output += d));
+    server.stderr?.on('data', (d) => (output += d));
+    await waitForHealth(base, server, () => output);
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
+    // Dark is the system preference here, so the first screens show the default dark theme.
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
+    page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stop(server);
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('sends a first visitor to setup', async () => {
+    await page.goto(`${base}/`);
+    await page.waitForURL('**/setup');
+    await page.getByTestId('setup-page').waitFor();
+    await shot(page, 'setup.png');
+  });
+
+  it('creates the admin and lands on Infrastructure', async () => {
+    await page.getByTestId('setup-username').fill('admin');
+    await page.getByTestId('setup-password').fill('short');
+    await page.getByTestId('setup-submit').click();
+    await expect.poll(() => page.getByTestId('setup-password-note').textContent()).toContain('at least 10 characters');
+
+    await page.getByTestId('setup-password').fill(PASSWORD);
+    await page.getByTestId('setup-submit').click();
+    await page.getByTestId('infrastructure-page').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/');
+  });
+
+  it("shows this machine's host and its CPU changing live", async () => {
+    const row = page.getByTestId('resource-row').filter({ has: page.getByTestId('resource-name').getByText(hostname(), { exact: true }) });
+    await row.waitFor();
+    await expect.poll(() => page.getByTestId('connection-indicator').getAttribute('data-state')).toBe('live');
+
+    const cpu = row.getByTestId('cpu-value');
+    const first = await cpu.textContent();
+    expect(first).toMatch(/^\d+(\.\d)?%$/);
+    await expect.poll(() => cpu.textContent(), { timeout: 5_000, interval: 200 }).not.toBe(first);
+
+    await shot(page, 'infrastructure-dark.png');
+    mkdirSync(join(root, 'docs'), { recursive: true });
+    copyFileSync(join(shots, 'infrastructure-dark.png'), join(root, 'docs/screenshot.png'));
+  });
+
+  it('opens the host with per-core bars, filesystems and live charts', async () => {
+    await page.getByTestId('resource-row').filter({ hasText: hostname() }).first().click();
+    await page.getByTestId('host-detail').waitFor();
+    await expect(page.getByTestId('host-name').textContent()).resolves.toBe(hostname());
+    await expect.poll(() => page.getByTestId('core-bar').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('filesystems-table').locator('tbody tr').count()).toBeGreaterThan(0);
+    await expect(page.getByTestId('filesystems-table').textContent()).resolves.toContain('/');
+    await page.getByTestId('cpu-chart').locator('canvas').first().waitFor();
+    await page.getByTestId('process-states').waitFor();
+    await page.waitForTimeout(1_500); // a couple of samples into the charts
+    await shot(page, 'host-detail.png', 1900);
+    await page.setViewportSize({ width: 1440, height: 900 });
+  });
+
+  it('switches between dark and light themes', async () => {
+    await page.getByTestId('back-to-infrastructure').click();
+    await page.getByTestId('infrastructure-page').waitFor();
+    const theme = () => page.evaluate(() => ({ attr: document.documentElement.dataset.theme, cls: document.documentElement.className }));
+    expect(await theme()).toMatchObject({ attr: 'dark' });
+    await page.getByTestId('theme-toggle').first().click();
+    const after = await theme();
+    expect(after.attr).toBe('light');
+    expect(after.cls).toContain('light');
+    await page.getByTestId('resource-row').first().waitFor();
+    await shot(page, 'infrastructure-light.png');
+    // The choice is remembered across reloads.
+    await page.reload();
+    await page.getByTestId('infrastructure-page').waitFor();
+    expect((await theme()).attr).toBe('light');
+  });
+
+  it('logs out back to the login page', async () => {
+    await page.getByTestId('user-menu').first().click();
+    await page.getByTestId('logout').click();
+    await page.waitForURL('**/login');
+    await page.getByTestId('login-page').waitFor();
+  });
+
+  it('rejects a wrong password with a message, then signs in', async () => {
+    await page.getByTestId('login-username').fill('admin');
+    await page.getByTestId('login-password').fill('not the password');
+    await page.getByTestId('login-submit').click();
+    await expect(page.getByTestId('login-error').textContent()).resolves.toContain('Wrong username or password');
+    await shot(page, 'login.png');
+
+    await page.getByTestId('login-password').fill(PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('infrastructure-page').waitFor();
+  });
+});
