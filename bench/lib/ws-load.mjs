@@ -48,7 +48,7 @@ function open(index) {
       if (frame.type === 'snapshot') resolve();
       else if (frame.type === 'pub') {
         received += 1;
-        delays.record(Math.max(1, Math.round((wallNow() - frame.data.sentAt) * 1000)));
+        delays.record(Math.max(1, Math.round((wallNow() - frame.data.upsert[0].metrics['bench.sentAt']) * 1000)));
       }
     });
   });

@@ -136,7 +136,7 @@ describe.skipIf(!hasChromium && !process.env.CI)(title, () => {
   it("shows this machine's host and its CPU changing live", async () => {
     const row = page.getByTestId('resource-row').filter({ has: page.getByTestId('resource-name').getByText(hostname(), { exact: true }) });
     await row.waitFor();
-    await expect.poll(() => page.getByTestId('connection-indicator').getAttribute('data-state')).toBe('live');
+    await expect.poll(() => page.getByTestId('connection-indicator').first().getAttribute('data-state')).toBe('live');
 
     const cpu = row.getByTestId('cpu-value');
     const first = await cpu.textContent();

@@ -1,5 +1,5 @@
 import { createVirtualizer } from '@tanstack/solid-virtual';
-import { For, Show, type JSX } from 'solid-js';
+import { createEffect, For, on, Show, type JSX } from 'solid-js';
 import ArrowDown from 'lucide-solid/icons/arrow-down';
 import ArrowUp from 'lucide-solid/icons/arrow-up';
 
@@ -28,6 +28,8 @@ export interface VirtualTableProps<Row> {
   onSort?: (key: string) => void;
   rowTestId?: string;
   testId?: string;
+  /** When this changes (a new filter, say) the list scrolls back to the top. */
+  scrollKey?: string;
 }
 
 /**
@@ -49,6 +51,8 @@ export function VirtualTable<Row>(props: VirtualTableProps<Row>) {
       return row === undefined ? i : props.rowKey(row);
     },
   });
+
+  createEffect(on(() => props.scrollKey, () => scroller.scrollTo({ top: 0 }), { defer: true }));
 
   const align = (c: GridColumn<Row>) => (c.align === 'right' ? 'justify-end text-right' : 'justify-start text-left');
 

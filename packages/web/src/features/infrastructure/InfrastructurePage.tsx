@@ -130,8 +130,8 @@ export function InfrastructurePage() {
             </Show>
           </span>
         </div>
-        {/* Never squeezed below a few rows on a short window; never taller than its rows. */}
-        <div class="min-h-0 flex-1" style={{ 'min-height': `${Math.min(37 + Math.max(rows().length, 1) * ROW_HEIGHT, 37 + 5 * ROW_HEIGHT)}px` }}>
+        {/* Never squeezed below a few rows on a short window; never taller than its rows (2.25rem: the header). */}
+        <div class="min-h-0 flex-1" style={{ 'min-height': `calc(2.25rem + ${Math.min(Math.max(rows().length, 1), 5) * ROW_HEIGHT}px)` }}>
           <Switch>
             <Match when={store.state.error && !store.state.ready}>
               <EmptyState tone="error" icon={<TriangleAlert size={20} />} title="Could not load resources" testId="resources-error">
@@ -170,6 +170,7 @@ export function InfrastructurePage() {
                 }}
                 onRowClick={(r) => navigate(`/resources/${encodeURIComponent(r.id)}`)}
                 rowTestId="resource-row"
+                scrollKey={`${query().text}|${query().type}`}
                 testId="resource-table"
               />
             </Match>

@@ -29,14 +29,14 @@ function NameCell(props: { r: Resource }) {
 
 function UsageCell(props: { value: number | undefined; text: string; testId?: string; label: string }) {
   return (
-    <div class="w-full min-w-0">
-      <div class="mb-1.5 flex items-baseline justify-between gap-2">
-        <span class="num truncate text-[13px] text-fg" data-testid={props.testId}>
+    <Show when={props.value !== undefined} fallback={<span class="text-faint" data-testid={props.testId}>—</span>}>
+      <div class="w-full min-w-0">
+        <div class="num mb-1.5 truncate text-[13px] text-fg" data-testid={props.testId}>
           {props.text}
-        </span>
+        </div>
+        <MetricBar value={props.value} size="xs" label={props.label} />
       </div>
-      <MetricBar value={props.value} size="xs" label={props.label} />
-    </div>
+    </Show>
   );
 }
 
