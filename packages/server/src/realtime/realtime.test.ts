@@ -49,14 +49,10 @@ describe.each([jsonCodec, msgpackCodec])('realtime over WebSocket ($name)', (cod
     c.send({ type: 'subscribe', id: 1, channel: 'resources' });
     await c.next((f) => f.type === 'ack' && f.id === 1, 'ack');
     const snapshot = await c.next((f) => f.type === 'snapshot', 'snapshot');
-    const mirror = new Map<string, Resource>();
-    let data = snapshot.type === 'snapshot' ? (snapshot.data as { resources: Resource[] }) : { resources: [] };
-    if (data.resources.length === 0) {
-      // The first collection may land after the subscription: then the host arrives as a diff.
-      data = { resources: [] };
-    }
-    for (const r of data.resources) mirror.set(r.id, r);
-    let lastOffset = snapshot.type === 'snapshot' ? snapshot.offset : 0;
+    if (snapshot.type !== 'snapshot') throw new Error('unreachable');
+    // The first collection may land after the subscription: then the host arrives whole in a diff.
+    const mirror = new Map((snapshot.data as { resources: Resource[] }).resources.map((r) => [r.id, r]));
+    let lastOffset = snapshot.offset;
     for (let i = 0; i < 3; i++) {
       const pub = await c.next((f) => f.type === 'pub' && f.channel === 'resources', 'diff');
       if (pub.type !== 'pub') throw new Error('unreachable');
