@@ -3,8 +3,9 @@
 // installed), then builds what is older than its sources. `npm start` and `npm test` run this
 // first, so a fresh clone needs no other step.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 const root = new URL('..', import.meta.url).pathname;
 const quiet = process.argv.includes('--quiet');
@@ -47,4 +48,18 @@ const webSources = Math.max(newest(join(root, 'packages/web')), newest(join(root
 if (force || !existsSync(webOut) || webSources > mtime(webOut)) {
   log('building the dashboard…');
   run(join(root, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn'], join(root, 'packages/web'));
+  precompress(join(root, 'packages/web/dist'));
+}
+
+/** Writes .br and .gz beside each text asset once, so the server never compresses per request. */
+function precompress(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) precompress(p);
+    else if (/\.(js|css|html|svg|json)$/.test(entry.name) && statSync(p).size > 1024) {
+      const data = readFileSync(p);
+      writeFileSync(`${p}.br`, brotliCompressSync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
+      writeFileSync(`${p}.gz`, gzipSync(data, { level: 9 }));
+    }
+  }
 }

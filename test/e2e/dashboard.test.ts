@@ -127,7 +127,13 @@ describe.skipIf(!hasChromium && !process.env.CI)(title, () => {
     await page.getByTestId('setup-submit').click();
     await expect.poll(() => page.getByTestId('setup-password-note').textContent()).toContain('at least 10 characters');
 
+    // The server's own validation message lands under the field it names.
+    await page.getByTestId('setup-username').fill('bad name!');
     await page.getByTestId('setup-password').fill(PASSWORD);
+    await page.getByTestId('setup-submit').click();
+    await expect.poll(() => page.getByTestId('setup-username-note').textContent()).toMatch(/letters, digits/i);
+
+    await page.getByTestId('setup-username').fill('admin');
     await page.getByTestId('setup-submit').click();
     await page.getByTestId('infrastructure-page').waitFor();
     expect(new URL(page.url()).pathname).toBe('/');

@@ -91,6 +91,14 @@ export class SseConnection implements Subscriber {
     this.#write(`event: ${body.type}\n${id}data: ${frame.jsonText()}\n\n`, 'frame');
   }
 
+  get principal(): Principal {
+    return this.#principal;
+  }
+
+  revoke(): void {
+    this.#end('revoked');
+  }
+
   shutdown(): Promise<void> {
     this.#end('going_away');
     return this.closed;

@@ -80,6 +80,15 @@ export class WsConnection implements Subscriber {
   }
 
   /** Closes with 1001 going-away; resolves when the socket is gone. */
+  get principal(): Principal {
+    return this.#principal;
+  }
+
+  /** The principal lost its right to be here: a terminal close the client must not retry. */
+  revoke(): void {
+    this.#closeWith(CloseCodes.unauthorized, 'signed out', 'revoked');
+  }
+
   shutdown(): Promise<void> {
     this.#closeWith(CloseCodes.goingAway, 'server shutting down', 'going_away');
     return this.closed;

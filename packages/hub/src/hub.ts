@@ -90,6 +90,16 @@ export function createHub(options: HubOptions): Hub {
       connection.start(channelNames);
     },
 
+    disconnect(match) {
+      let ended = 0;
+      for (const connection of live) {
+        if (!match(connection.principal)) continue;
+        connection.revoke();
+        ended++;
+      }
+      return ended;
+    },
+
     stats() {
       return counters.snapshot(channels.subscriptionCount, channels.activeChannelCount);
     },

@@ -63,9 +63,14 @@ export interface Hub {
   /** the caller validated auth */
   handleSse(req: IncomingMessage, res: ServerResponse, principal: Principal, channels: string[]): void;
   stats(): HubStats;
+  /**
+   * Ends every connection whose principal matches (WebSocket close 4001, SSE stream ended), for a
+   * sign-out or a revoked token. Returns how many were ended.
+   */
+  disconnect(match: (principal: Principal) => boolean): number;
   /** closes every WS with 1001 going-away, ends SSE streams */
   close(): Promise<void>;
 }
 
 /** Why a connection ended; the keys of `HubStats.disconnects`. */
-export type DisconnectReason = 'client_closed' | 'going_away' | 'timeout' | 'slow_consumer' | 'too_large' | 'error';
+export type DisconnectReason = 'client_closed' | 'going_away' | 'revoked' | 'timeout' | 'slow_consumer' | 'too_large' | 'error';

@@ -3,7 +3,7 @@ import { createHub, type Hub } from '@pulse/hub';
 import type { Resource } from '@pulse/protocol';
 import type { Logger } from 'pino';
 import { createApi } from './api/app.js';
-import { createAuthenticator, createLoginLimiter, createSessionService, createTokenService } from './auth/index.js';
+import { createAuthenticator, createLoginLimiter, createSessionService, createTokenService, type Principal } from './auth/index.js';
 import { createAdminFromEnv } from './bootstrap-admin.js';
 import { type Config, diffConfig, RELOADABLE_KEYS } from './config/index.js';
 import { createMetrics } from './observability/metrics.js';
@@ -66,7 +66,8 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
   const metrics = createMetrics({ hub: () => hub, resourceCount: () => registry.size });
 
   const webRoot = options.webRoot ?? defaultWebRoot();
-  const app = await createApi({ config: currentConfig, version, now, logger, store, registry, series, sessions, tokens, authenticate, loginLimiter, metrics, webRoot });
+  const app = await createApi({ config: currentConfig, version, now, logger, store, registry, series, sessions, tokens, authenticate, loginLimiter, metrics, webRoot,
+    endConnections: (match) => hub.disconnect((p) => match(p as Principal)) });
   const allowedOrigins = () => config.allowed_origins;
   registerSseRoute(app, { hub, allowedOrigins });
   attachWebSocket(app.server, { hub, authenticate, allowedOrigins, logger: logger.child({ component: 'ws' }) });

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Registry as PromRegistry } from 'prom-client';
-import type { Authenticate, LoginLimiter, SessionService, TokenService } from '../auth/index.js';
+import type { Authenticate, LoginLimiter, Principal, SessionService, TokenService } from '../auth/index.js';
 import type { Config } from '../config/index.js';
 import type { RecentSeries, Registry } from '../resources/index.js';
 import type { StateStore } from '../store/index.js';
@@ -19,6 +19,8 @@ export interface ApiDeps {
   authenticate: Authenticate;
   loginLimiter: LoginLimiter;
   metrics: PromRegistry;
+  /** Ends live realtime connections of principals that lost access (sign-out, revoked token). */
+  endConnections: (match: (principal: Principal) => boolean) => number;
   /** Directory of the built web app; absent when it has not been built. */
   webRoot?: string | undefined;
 }

@@ -11,10 +11,14 @@ import { AppError } from './errors.js';
 export async function registerWeb(app: FastifyInstance, webRoot: string | undefined): Promise<void> {
   const hasWeb = webRoot !== undefined && existsSync(join(webRoot, 'index.html'));
   if (hasWeb) {
-    await app.register(fastifyStatic, { root: webRoot, wildcard: false, index: false, cacheControl: false, setHeaders: (res, path) => {
+    // wildcard: files are looked up per request, so a rebuilt dashboard is served without a restart;
+    // preCompressed: the build writes .br/.gz beside each asset, so nothing is compressed per request.
+    await app.register(fastifyStatic, { root: webRoot, wildcard: true, preCompressed: true, index: false, cacheControl: false, setHeaders: (res, path) => {
       // Vite puts a content hash in asset names: cache those forever, never index.html.
       res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
     } });
+    // The root is a directory to the static plugin (403 without an index); it is the dashboard.
+    app.get('/', { config: { access: 'public' } }, (_request, reply) => reply.header('cache-control', 'no-cache').sendFile('index.html'));
   }
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';

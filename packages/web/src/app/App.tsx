@@ -60,6 +60,15 @@ function Root(props: RouteSectionProps) {
 
 function SignedIn(props: RouteSectionProps) {
   const session = useSession();
+  // A socket upgrade with an ended session fails as a plain HTTP 401, which the socket sees only as
+  // a lost connection; so while it keeps reconnecting, ask the API (at most every 5 s) whether the
+  // session still holds.
+  let lastCheck = 0;
+  const onReconnecting = () => {
+    if (Date.now() - lastCheck < 5_000) return;
+    lastCheck = Date.now();
+    void session.revalidate();
+  };
   const location = useLocation();
   const loginHref = () => (location.pathname === '/' ? '/login' : `/login?next=${encodeURIComponent(location.pathname + location.search)}`);
   return (
@@ -71,7 +80,7 @@ function SignedIn(props: RouteSectionProps) {
         <Navigate href={loginHref()} />
       </Match>
       <Match when={session.status() === 'signed-in'}>
-        <LiveProvider onSessionGone={session.expire}>
+        <LiveProvider onSessionGone={session.expire} onReconnecting={onReconnecting}>
           <ResourcesProvider>
             <Shell>{props.children}</Shell>
           </ResourcesProvider>

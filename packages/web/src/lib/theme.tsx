@@ -37,6 +37,9 @@ export function ThemeProvider(props: ParentProps) {
   createEffect(() => {
     const root = document.documentElement;
     const next = theme();
+    // Without this every element with a colour transition fades on its own clock.
+    root.classList.add('theme-switching');
+    requestAnimationFrame(() => requestAnimationFrame(() => root.classList.remove('theme-switching')));
     root.dataset.theme = next;
     root.classList.toggle('dark', next === 'dark');
     root.classList.toggle('light', next === 'light');

@@ -59,7 +59,9 @@ export function Sparkline(props: SparklineProps) {
       role="img"
       aria-label={props.label}
     >
-      <Show when={paths()} fallback={<line x1="0" x2={w()} y1={h() - 1} y2={h() - 1} class="stroke-border" stroke-dasharray="2 3" />}>
+      {/* The baseline shows the whole window, so a short history reads as "started here", not as a glitch. */}
+      <line x1="0" x2={w()} y1={h() - 0.5} y2={h() - 0.5} class="stroke-border-strong" stroke-dasharray="2 3" />
+      <Show when={paths()}>
         {(p) => (
           <>
             <path d={p().area} fill="currentColor" fill-opacity="0.12" />

@@ -23,10 +23,12 @@ export interface TimeSeriesChartProps {
   testId?: string;
 }
 
+/** A token's current value; canvas cannot read CSS variables itself. */
 function token(name: string): string {
-  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 }
 
+/** A token colour (hex in styles.css) at some opacity, for the area under a line. */
 function withAlpha(color: string, alpha: number): string {
   const hex = color.replace('#', '');
   if (!/^[0-9a-f]{6}$/i.test(hex)) return color;
@@ -62,7 +64,7 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
     const opts: uPlot.Options = {
       width: Math.max(100, host.clientWidth),
       height: height(),
-      padding: [8, 4, 0, 0],
+      padding: [8, 18, 0, 0],
       legend: { show: false },
       cursor: { points: { size: 7 }, drag: { x: false, y: false }, y: false },
       scales: {

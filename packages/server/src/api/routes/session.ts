@@ -62,7 +62,12 @@ export function registerSessionRoutes(app: ZodApp, deps: ApiDeps): void {
     schema: { summary: 'Sign out', tags: ['auth'] },
   }, async (request, reply) => {
     const principal = principalOf(request);
-    if (principal.sessionHash) await deps.sessions.destroy(principal.sessionHash);
+    if (principal.sessionHash) {
+      const hash = principal.sessionHash;
+      await deps.sessions.destroy(hash);
+      // Other tabs of this session must stop receiving data now, not at their next reconnect.
+      deps.endConnections((p) => p.sessionHash === hash);
+    }
     void reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.code(204).send();
   });

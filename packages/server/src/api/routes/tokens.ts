@@ -34,6 +34,7 @@ export function registerTokenRoutes(app: ZodApp, deps: ApiDeps): void {
     schema: { summary: 'Revoke an API token', tags: ['tokens'], params: z.object({ id: z.string().uuid() }) },
   }, async (request, reply) => {
     if (!(await deps.tokens.revoke(request.params.id))) throw new AppError(404, 'token.not_found', 'No active token with that id.');
+    deps.endConnections((p) => p.id === `token:${request.params.id}`);
     await deps.store.audit.record({ at: deps.now(), actor: principalOf(request).id, action: 'token.revoke', target: request.params.id });
     return reply.code(204).send();
   });

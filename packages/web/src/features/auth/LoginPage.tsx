@@ -1,11 +1,13 @@
 import { useNavigate, useSearchParams } from '@solidjs/router';
 import { createEffect, createSignal, onCleanup, Show } from 'solid-js';
 import { ApiRequestError } from '../../lib/api';
+import { formatDuration } from '../../lib/format';
 import { Button } from '../../ui/Button';
 import { TextField } from '../../ui/TextField';
 import { AuthLayout, FormAlert } from './AuthLayout';
 import { PasswordReveal } from './PasswordReveal';
 import { useSession } from './session';
+import { usePageTitle } from '../../lib/title';
 
 /** Seconds to wait from a 429: the retry-after header, else a number in the message. */
 function waitSeconds(err: ApiRequestError): number | undefined {
@@ -17,6 +19,7 @@ function waitSeconds(err: ApiRequestError): number | undefined {
 export function LoginPage() {
   const session = useSession();
   const navigate = useNavigate();
+  usePageTitle(() => 'Sign in');
   const [params] = useSearchParams<{ next?: string }>();
   const [username, setUsername] = createSignal('');
   const [password, setPassword] = createSignal('');
@@ -76,7 +79,7 @@ export function LoginPage() {
       </Show>
       <Show when={lockedFor() > 0}>
         <FormAlert testId="login-error">
-          Too many attempts. Try again in <span class="num font-medium">{lockedFor()} s</span>.
+          Too many attempts. Try again in <span class="num font-medium">{lockedFor() < 120 ? `${lockedFor()} s` : formatDuration(lockedFor())}</span>.
         </FormAlert>
       </Show>
       <Show when={error()}>

@@ -6,26 +6,15 @@ import { TextField } from '../../ui/TextField';
 import { AuthLayout, FormAlert } from './AuthLayout';
 import { PasswordReveal } from './PasswordReveal';
 import { useSession } from './session';
+import { usePageTitle } from '../../lib/title';
+import { fieldErrors, type Errors } from './validation';
 
 const MIN_PASSWORD = 10;
-
-interface Errors {
-  username?: string;
-  password?: string;
-  form?: string;
-}
-
-/** The server names the field in a validation message; put the message under that field. */
-function fieldErrors(err: ApiRequestError): Errors {
-  if (err.code === 'setup.done') return { form: 'Pulse is already set up. Sign in with the existing administrator account.' };
-  if (/password/i.test(err.message)) return { password: err.message };
-  if (/username|user name/i.test(err.message)) return { username: err.message };
-  return { form: err.message };
-}
 
 export function SetupPage() {
   const session = useSession();
   const navigate = useNavigate();
+  usePageTitle(() => 'Set up');
   const [username, setUsername] = createSignal('admin');
   const [password, setPassword] = createSignal('');
   const [reveal, setReveal] = createSignal(false);

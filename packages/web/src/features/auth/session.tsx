@@ -18,6 +18,8 @@ export interface Session {
   signOut(): Promise<void>;
   /** The session ended on the server (socket closed 4001, a call answered 401). */
   expire(): void;
+  /** Asks the server whether the session still holds; signs out if it does not. */
+  revalidate(): Promise<void>;
   retry(): void;
 }
 
@@ -89,6 +91,14 @@ export function SessionProvider(props: ParentProps) {
       }
     },
     expire,
+    async revalidate() {
+      try {
+        setInfo(await auth.me());
+      } catch {
+        // 401 already signed us out through onUnauthorized; anything else (server down) is the
+        // socket's to retry.
+      }
+    },
     retry: () => {
       setStatus('loading');
       void boot();

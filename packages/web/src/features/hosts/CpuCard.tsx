@@ -6,6 +6,7 @@ import { MetricBar } from '../../ui/MetricBar';
 import { Legend, StackedBar } from '../../ui/StackedBar';
 import { metric } from '../infrastructure/model';
 import { coresOf, cpuModesOf } from './details';
+import { LoadAverage } from './LoadAverage';
 
 const modeParts = [
   { key: 'user', label: 'User', fill: 'bg-accent' },
@@ -68,6 +69,9 @@ export function CpuCard(props: { r: Resource }) {
           </div>
         </div>
       </Show>
+      <div class="mt-5 border-t pt-4">
+        <LoadAverage r={props.r} />
+      </div>
     </Card>
   );
 }

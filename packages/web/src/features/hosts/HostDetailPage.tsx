@@ -4,11 +4,11 @@ import SearchX from 'lucide-solid/icons/search-x';
 import { Button } from '../../ui/Button';
 import { EmptyState } from '../../ui/EmptyState';
 import { Spinner } from '../../ui/Spinner';
+import { usePageTitle } from '../../lib/title';
 import { useResources } from '../infrastructure/store';
 import { CpuCard } from './CpuCard';
 import { HistoryCards } from './HistoryCards';
 import { HostHeader } from './HostHeader';
-import { LoadCard } from './LoadCard';
 import { MemoryCard } from './MemoryCard';
 import { NetworkCard } from './NetworkCard';
 import { ProcessesCard } from './ProcessesCard';
@@ -26,6 +26,7 @@ export default function HostDetailPage() {
     }
   };
   const resource = createMemo(() => store.get(id()));
+  usePageTitle(() => resource()?.name);
 
   return (
     <Switch>
@@ -43,15 +44,14 @@ export default function HostDetailPage() {
             <Show when={id()} keyed>
               {(key) => <HistoryCards id={key} />}
             </Show>
-            <div class="grid gap-4 lg:grid-cols-2">
-              <LoadCard r={r()} />
-              <ProcessesCard r={r()} />
-            </div>
             <FilesystemsCard r={r()} />
-            <div class="grid gap-4 2xl:grid-cols-2">
-              <DisksCard r={r()} />
-              <NetworkCard r={r()} />
+            <div class="grid gap-4 xl:grid-cols-3">
+              <ProcessesCard r={r()} />
+              <div class="flex xl:col-span-2">
+                <DisksCard r={r()} />
+              </div>
             </div>
+            <NetworkCard r={r()} />
           </div>
         )}
       </Match>

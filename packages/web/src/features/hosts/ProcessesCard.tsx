@@ -26,7 +26,7 @@ export function ProcessesCard(props: { r: Resource }) {
       </div>
       <StackedBar class="mt-3" segments={parts().map((p) => ({ ...p, value: p.value ?? 0 }))} />
       <div data-testid="process-states">
-        <Legend class="mt-3 grid-cols-2 sm:grid-cols-3" items={parts().map((p) => ({ ...p, value: formatCount(p.value) }))} />
+        <Legend class="mt-3 grid-cols-2" items={parts().map((p) => ({ ...p, value: formatCount(p.value) }))} />
       </div>
     </Card>
   );

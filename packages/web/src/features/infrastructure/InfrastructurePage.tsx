@@ -16,6 +16,7 @@ import { resourceColumns } from './columns';
 import { countByType, matchesQuery, nextSort, sortResources, type Sort, type SortKey } from './filter';
 import { metric, typeLabel } from './model';
 import { useResources } from './store';
+import { usePageTitle } from '../../lib/title';
 
 const ROW_HEIGHT = 60;
 
@@ -90,6 +91,7 @@ function LoadingRows() {
 export function InfrastructurePage() {
   const store = useResources();
   const navigate = useNavigate();
+  usePageTitle(() => 'Infrastructure');
   // Filters live in the URL so a filtered view can be bookmarked and survives reloads.
   const [params, setParams] = useSearchParams<{ q?: string; type?: string; sort?: string }>();
   const query = () => ({ text: params.q ?? '', type: params.type ?? 'all' });

@@ -1,4 +1,5 @@
 import type { Resource } from '@pulse/protocol';
+import { A } from '@solidjs/router';
 import { onMount, Show } from 'solid-js';
 import ArrowDown from 'lucide-solid/icons/arrow-down';
 import ArrowUp from 'lucide-solid/icons/arrow-up';
@@ -18,9 +19,15 @@ function NameCell(props: { r: Resource }) {
         <TypeIcon type={props.r.type} size={15} />
       </div>
       <div class="min-w-0">
-        <div class="truncate text-[13px] font-medium text-fg" data-testid="resource-name">
+        {/* A real link, so the list works from the keyboard and opens in a new tab; the row click is for the mouse. */}
+        <A
+          href={`/resources/${encodeURIComponent(props.r.id)}`}
+          class="block truncate text-[13px] font-medium text-fg hover:underline"
+          data-testid="resource-name"
+          onClick={(e) => e.stopPropagation()}
+        >
           {props.r.name}
-        </div>
+        </A>
         <div class="truncate text-xs text-faint">{subtitle(props.r)}</div>
       </div>
     </div>
