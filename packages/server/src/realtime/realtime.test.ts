@@ -143,7 +143,10 @@ describe('realtime over SSE', () => {
     expect(events.filter((e) => e.event === 'pub')[0]!.data.data.upsert).toBeInstanceOf(Array);
   });
 
-  it('answers 401 without auth', async () => {
+  it('answers 401 without auth and 403 to a foreign Origin', async () => {
     expect((await fetch(`${t.url}/api/events?channels=resources`)).status).toBe(401);
+    const foreign = await fetch(`${t.url}/api/events?channels=resources`, { headers: { cookie, origin: 'https://evil.example' } });
+    expect(foreign.status).toBe(403);
+    expect(((await foreign.json()) as { error: { code: string } }).error.code).toBe('auth.origin');
   });
 });
