@@ -26,21 +26,13 @@ export async function tokenCreate(config: Config, flags: { name?: string | undef
   const expiresInDays = flags['expires-days'] === undefined ? undefined : Number(flags['expires-days']);
   if (expiresInDays !== undefined && !(Number.isInteger(expiresInDays) && expiresInDays > 0)) throw new UsageError('--expires-days takes a whole number of days above 0');
   return withStore(config, async (store) => {
-    const owner = flags.user ? await store.users.byUsername(flags.user) : await firstAdmin(store);
+    // Without --user the token belongs to the oldest admin: the one setup created.
+    const owner = flags.user ? await store.users.byUsername(flags.user) : await store.users.oldestAdmin();
     if (!owner) throw new UsageError(flags.user ? `no user named "${flags.user}"` : 'no user exists yet: create one with `pulse user add` or the setup page first');
     const created = await createTokenService({ store, now: Date.now }).create({ name: flags.name!, scopes: scopes as Scope[], userId: owner.id, expiresInDays });
     await store.audit.record({ at: Date.now(), actor: 'cli', action: 'token.create', target: created.info.id, detail: { name: flags.name, scopes } });
     return created.token;
   });
-}
-
-async function firstAdmin(store: StateStore) {
-  const admin = await store.users.byUsername('admin');
-  if (admin) return admin;
-  const rows = await store.users.count();
-  if (rows === 0) return undefined;
-  // Fall back to the oldest admin when none is literally called "admin".
-  return (await store.users.oldestAdmin()) ?? undefined;
 }
 
 /** `pulse user add`: the password comes from --password-stdin (preferred) or --password. */
