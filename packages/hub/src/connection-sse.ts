@@ -1,17 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ErrorCodes } from '@pulse/protocol';
-import type { ChannelDirectory, Subscriber } from './channels.js';
+import type { ClientInfo, StreamPosition } from '@pulse/protocol';
 import type { HubCounters } from './counters.js';
 import { OutboundFrame } from './outbound-frame.js';
+import type { Router, Subscriber } from './router.js';
+import { SendQueue } from './send-queue.js';
+import { decodeCursor, encodeCursor } from './sse-cursor.js';
 import type { DisconnectReason, HubLogger, Principal } from './types.js';
 
 export interface SseConnectionDeps {
-  channels: ChannelDirectory;
+  router: Router;
   counters: HubCounters;
   logger: HubLogger;
   now: () => number;
   keepaliveMs: number;
   maxQueueBytes: number;
+  onFlushed: (frames: number, oldestPublishedAt: number | undefined) => void;
+  release: () => void;
 }
 
 const SSE_HEADERS = {
@@ -21,33 +25,59 @@ const SSE_HEADERS = {
   'x-accel-buffering': 'no',
 } as const;
 
+/** Rough per-event overhead (event/id lines) for the queue bound; the id grows with channels. */
+const EVENT_OVERHEAD_BYTES = 64;
+
 /**
  * One Server-Sent Events stream: a fixed set of channels chosen by the request, read-only. Each
- * event's `data:` is exactly the JSON a `pulse.v1.json` WebSocket would receive.
+ * event's `data:` is exactly the JSON a `pulse.v1.json` WebSocket would receive; positional events
+ * carry an `id:` cursor naming every channel's position, which the browser returns as
+ * Last-Event-ID when it reconnects.
  */
 export class SseConnection implements Subscriber {
   readonly id: string;
+  readonly principal: Principal;
+  readonly info: ClientInfo;
   readonly closed: Promise<void>;
+  readonly queue: SendQueue;
   readonly #res: ServerResponse;
-  readonly #principal: Principal;
   readonly #deps: SseConnectionDeps;
   readonly #keepalive: NodeJS.Timeout;
   readonly #openedAt: number;
+  readonly #positions = new Map<string, StreamPosition>();
   #closeReason: DisconnectReason | undefined;
   #isFinished = false;
 
   constructor(id: string, req: IncomingMessage, res: ServerResponse, principal: Principal, deps: SseConnectionDeps) {
     this.id = id;
+    this.principal = principal;
+    this.info = { client: id, user: principal.id, name: principal.name, transport: 'sse' };
     this.#res = res;
-    this.#principal = principal;
     this.#deps = deps;
     this.#openedAt = deps.now();
     deps.counters.opened();
 
     res.writeHead(200, SSE_HEADERS);
     res.flushHeaders();
+    this.queue = new SendQueue({
+      backlogBytes: () => res.writableLength,
+      isBackedUp: () => res.writableNeedDrain,
+      onceDrained: (callback) => res.once('drain', callback),
+      sizeOf: (frame) => Buffer.byteLength(frame.jsonText()) + EVENT_OVERHEAD_BYTES,
+      write: (frames) => this.#write(frames),
+    }, {
+      maxBytes: deps.maxQueueBytes,
+      onOverflow: () => {
+        deps.logger.info({ connectionId: id, principal: principal.id, bufferedBytes: res.writableLength }, 'ending slow sse consumer');
+        this.#end('slow_consumer');
+      },
+      onDropped: () => { deps.counters.dropped += 1; },
+      onFlushed: deps.onFlushed,
+    });
     // Proxies and browsers drop streams that stay silent; a comment line keeps them open.
-    this.#keepalive = setInterval(() => this.#write(': keepalive\n\n', 'keepalive'), deps.keepaliveMs);
+    this.#keepalive = setInterval(() => {
+      if (!this.#closeReason && !res.writableNeedDrain) res.write(': keepalive\n\n');
+    }, deps.keepaliveMs);
     this.#keepalive.unref();
 
     this.closed = new Promise((resolve) => {
@@ -55,9 +85,11 @@ export class SseConnection implements Subscriber {
         if (this.#isFinished) return;
         this.#isFinished = true;
         clearInterval(this.#keepalive);
-        deps.channels.unsubscribeAll(this);
+        this.queue.close();
+        deps.router.unsubscribeAll(this);
         const reason = this.#closeReason ?? 'client_closed';
-        deps.counters.closed(reason);
+        deps.counters.closed(reason, 0);
+        deps.release();
         deps.logger.debug({ connectionId: id, principal: principal.id, reason, durationMs: deps.now() - this.#openedAt }, 'sse stream closed');
         resolve();
       };
@@ -67,32 +99,32 @@ export class SseConnection implements Subscriber {
     });
   }
 
-  /** Subscribes to each channel; a channel that fails gets an error event and the rest go on. */
-  start(channels: readonly string[]): void {
-    let subscribed = 0;
-    for (const channel of channels) {
-      const outcome = isSafeChannelName(channel)
-        ? this.#deps.channels.subscribe(this, this.#principal, channel)
-        : { ok: false as const, code: ErrorCodes.unknownChannel, message: 'A channel name is 1-255 characters without line breaks.' };
-      if (!outcome.ok) {
-        const error = new OutboundFrame({ type: 'error', code: outcome.code, message: outcome.message });
-        this.#write(`event: error\ndata: ${error.jsonText()}\n\n`, 'error');
-        continue;
-      }
-      subscribed += 1;
-      if (outcome.snapshot) this.deliver(outcome.snapshot);
-    }
-    if (subscribed === 0) this.#end('error');
+  get isClosed(): boolean {
+    return this.#closeReason !== undefined || this.#isFinished;
   }
 
-  deliver(frame: OutboundFrame): void {
-    const { frame: body } = frame;
-    const id = body.type === 'pub' || body.type === 'snapshot' ? `id: ${body.channel}:${body.offset}\n` : '';
-    this.#write(`event: ${body.type}\n${id}data: ${frame.jsonText()}\n\n`, 'frame');
+  /**
+   * Subscribes to each channel, resuming from `lastEventId` where it names the channel. A channel
+   * that fails gets an error event and the rest go on; when none succeeds the stream ends.
+   */
+  async start(channels: readonly string[], lastEventId: string | undefined): Promise<void> {
+    const resumeFrom = decodeCursor(lastEventId);
+    const outcomes = await Promise.all([...new Set(channels)].map(async (channel) => {
+      const outcome = await this.#deps.router.subscribe(this, { channel, since: resumeFrom.get(channel) });
+      if (!outcome.ok) this.sendError(outcome.code, outcome.message, channel);
+      return outcome.ok;
+    }));
+    if (!outcomes.includes(true)) setImmediate(() => this.#end('error'));
   }
 
-  get principal(): Principal {
-    return this.#principal;
+  send(frame: OutboundFrame, latestValueChannel?: string): void {
+    if (this.isClosed) return;
+    this.queue.push(frame, latestValueChannel);
+  }
+
+  sendError(code: string, message: string, channel?: string): void {
+    this.#deps.counters.error(code);
+    this.send(new OutboundFrame({ type: 'error', code, message, channel }));
   }
 
   revoke(): void {
@@ -104,32 +136,33 @@ export class SseConnection implements Subscriber {
     return this.closed;
   }
 
-  #write(chunk: string, kind: 'frame' | 'error' | 'keepalive'): void {
+  #write(frames: readonly OutboundFrame[]): void {
     const res = this.#res;
-    if (this.#closeReason || res.writableEnded || res.destroyed) return;
-    if (res.writableLength > this.#deps.maxQueueBytes) {
-      this.#deps.logger.info({ connectionId: this.id, principal: this.#principal.id, bufferedBytes: res.writableLength }, 'dropping slow sse consumer');
-      this.#end('slow_consumer');
-      return;
+    if (res.writableEnded || res.destroyed) return;
+    let chunk = '';
+    for (const frame of frames) {
+      const body = frame.frame;
+      let id = '';
+      if ((body.type === 'pub' || body.type === 'snapshot' || body.type === 'ack') && body.epoch !== undefined && body.offset !== undefined) {
+        this.#positions.set(body.channel!, { epoch: body.epoch, offset: body.offset });
+        id = `id: ${encodeCursor(this.#positions)}\n`;
+      }
+      chunk += `event: ${body.type}\n${id}data: ${frame.jsonText()}\n\n`;
     }
     res.write(chunk);
-    if (kind !== 'keepalive') this.#deps.counters.sent(Buffer.byteLength(chunk), kind === 'error');
+    this.#deps.counters.sent(frames.length, Buffer.byteLength(chunk));
   }
 
   #end(why: DisconnectReason): void {
     if (this.#closeReason) return;
     this.#closeReason = why;
-    this.#deps.channels.unsubscribeAll(this);
+    this.#deps.router.unsubscribeAll(this);
     // A stream stuck behind a full buffer would never finish ending; cut it instead.
-    if (this.#res.writableLength > this.#deps.maxQueueBytes) this.#res.destroy();
-    else this.#res.end();
+    const res = this.#res;
+    if (res.writableNeedDrain || why === 'slow_consumer') res.destroy();
+    else {
+      // Frames queued for this tick (an error event, say) go out before the stream ends.
+      setImmediate(() => res.end());
+    }
   }
-}
-
-/**
- * Channel names land on the `id:` line of the stream, and a prefix rule ('resource:*') would accept
- * any suffix, so a name carrying a line break could forge event fields.
- */
-function isSafeChannelName(channel: string): boolean {
-  return channel.length > 0 && channel.length <= 255 && !/[\r\n]/.test(channel);
 }

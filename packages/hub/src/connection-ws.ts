@@ -1,56 +1,86 @@
-import { CloseCodes, ErrorCodes, PROTOCOL_VERSIONS, type ClientFrame, type Codec, type ServerFrame } from '@pulse/protocol';
+import type { Socket } from 'node:net';
+import { CloseCodes, ErrorCodes, type ClientInfo, type Codec, type ServerFrame } from '@pulse/protocol';
 import { WebSocket, type RawData } from 'ws';
-import type { ChannelDirectory, Subscriber } from './channels.js';
+import { ClientCommands } from './client-commands.js';
 import type { HubCounters } from './counters.js';
-import type { InboundError } from './frames-in.js';
-import { readClientFrame } from './frames-in.js';
+import { readClientFrame, type InboundError } from './frames-in.js';
 import { startHeartbeat, type Heartbeat } from './heartbeat.js';
 import { OutboundFrame } from './outbound-frame.js';
-import type { DisconnectReason, HubLogger, Principal } from './types.js';
-
-export interface WsLimits {
-  maxFrameBytes: number;
-  maxQueueBytes: number;
-  pingIntervalMs: number;
-  pongTimeoutMs: number;
-}
+import type { Router, Subscriber } from './router.js';
+import { SendQueue } from './send-queue.js';
+import { TokenBucket } from './token-bucket.js';
+import type { DisconnectReason, HubLimits, HubLogger, Principal } from './types.js';
 
 export interface WsConnectionDeps {
-  channels: ChannelDirectory;
+  router: Router;
   counters: HubCounters;
   logger: HubLogger;
   now: () => number;
-  limits: WsLimits;
+  limits: HubLimits;
+  pingIntervalMs: number;
+  pongTimeoutMs: number;
+  onFlushed: (frames: number, oldestPublishedAt: number | undefined) => void;
+  /** gives back the connection's admission slot */
+  release: () => void;
 }
 
-const supportedVersions: readonly number[] = PROTOCOL_VERSIONS;
-
-/** One WebSocket client: reads its frames, answers them and delivers its channels' publications. */
+/** One WebSocket client: reads its frames, answers them and writes its queue to the socket. */
 export class WsConnection implements Subscriber {
   readonly id: string;
+  readonly principal: Principal;
+  readonly info: ClientInfo;
   /** settles once the socket is closed and everything it held is released */
   readonly closed: Promise<void>;
+  readonly queue: SendQueue;
   readonly #ws: WebSocket;
   readonly #codec: Codec;
-  readonly #principal: Principal;
   readonly #deps: WsConnectionDeps;
   readonly #heartbeat: Heartbeat;
+  readonly #commands: ClientCommands;
+  readonly #frames: TokenBucket;
   readonly #openedAt: number;
+  /** frames dropped by the rate limit since the last accepted one */
+  #droppedInRow = 0;
   #closeReason: DisconnectReason | undefined;
   #terminateTimer: NodeJS.Timeout | undefined;
 
-  constructor(id: string, ws: WebSocket, codec: Codec, principal: Principal, deps: WsConnectionDeps) {
+  constructor(id: string, ws: WebSocket, socket: Socket, codec: Codec, principal: Principal, deps: WsConnectionDeps) {
     this.id = id;
+    this.principal = principal;
+    this.info = { client: id, user: principal.id, name: principal.name, transport: 'websocket' };
     this.#ws = ws;
     this.#codec = codec;
-    this.#principal = principal;
     this.#deps = deps;
     this.#openedAt = deps.now();
+    this.#frames = new TokenBucket(deps.limits.framesPerSecond, deps.limits.framesPerSecond * 2, deps.now);
+    this.#commands = new ClientCommands(this, {
+      router: deps.router, limits: deps.limits, now: deps.now, pingIntervalMs: deps.pingIntervalMs,
+      reply: (frame) => this.#reply(frame),
+      sendError: (error) => this.sendError(error),
+      closeWith: (code, reason, why) => this.#closeWith(code, reason, why),
+      setAgent: (agent) => { this.info.agent = agent; },
+    });
     deps.counters.opened();
 
+    this.queue = new SendQueue({
+      backlogBytes: () => ws.bufferedAmount,
+      isBackedUp: () => socket.writableNeedDrain,
+      onceDrained: (callback) => socket.once('drain', callback),
+      sizeOf: (frame) => frame.bytesFor(codec).length,
+      write: (frames) => this.#write(socket, frames),
+    }, {
+      maxBytes: deps.limits.maxQueueBytes,
+      onOverflow: () => {
+        deps.logger.info({ connectionId: id, principal: principal.id, bufferedBytes: ws.bufferedAmount }, 'closing slow consumer');
+        this.#closeWith(CloseCodes.slowConsumer, 'slow consumer', 'slow_consumer');
+      },
+      onDropped: () => { deps.counters.dropped += 1; },
+      onFlushed: deps.onFlushed,
+    });
+
     this.#heartbeat = startHeartbeat({
-      intervalMs: deps.limits.pingIntervalMs,
-      timeoutMs: deps.limits.pongTimeoutMs,
+      intervalMs: deps.pingIntervalMs,
+      timeoutMs: deps.pongTimeoutMs,
       ping: () => {
         if (ws.readyState === WebSocket.OPEN) ws.ping();
       },
@@ -68,20 +98,33 @@ export class WsConnection implements Subscriber {
         this.#release();
         clearTimeout(this.#terminateTimer);
         const reason = this.#closeReason ?? 'client_closed';
-        deps.counters.closed(reason);
+        deps.counters.closed(reason, code);
+        deps.release();
         deps.logger.debug({ connectionId: id, principal: principal.id, code, reason, durationMs: deps.now() - this.#openedAt }, 'websocket closed');
         resolve();
       });
     });
   }
 
-  deliver(frame: OutboundFrame): void {
-    this.#send(frame);
+  get isClosed(): boolean {
+    return this.#closeReason !== undefined;
   }
 
-  /** Closes with 1001 going-away; resolves when the socket is gone. */
-  get principal(): Principal {
-    return this.#principal;
+  send(frame: OutboundFrame, latestValueChannel?: string): void {
+    if (this.#closeReason) return;
+    this.queue.push(frame, latestValueChannel);
+  }
+
+  sendError(error: InboundError & { channel?: string }): void {
+    this.#deps.counters.error(error.code);
+    this.send(new OutboundFrame({ type: 'error', id: error.id, code: error.code, message: error.message, channel: error.channel }));
+  }
+
+  /** Sends the error, then closes; used when a connection is refused after the upgrade. */
+  refuse(code: string, message: string, closeCode: number, why: DisconnectReason): void {
+    this.sendError({ code, message });
+    // The error must reach the socket before the close frame, so write it now rather than next tick.
+    setImmediate(() => this.#closeWith(closeCode, message.slice(0, 120), why));
   }
 
   /** The principal lost its right to be here: a terminal close the client must not retry. */
@@ -89,100 +132,79 @@ export class WsConnection implements Subscriber {
     this.#closeWith(CloseCodes.unauthorized, 'signed out', 'revoked');
   }
 
+  /** Closes with 1001 going-away; resolves when the socket is gone. */
   shutdown(): Promise<void> {
     this.#closeWith(CloseCodes.goingAway, 'server shutting down', 'going_away');
     return this.closed;
   }
 
   #onMessage(data: RawData, isBinary: boolean): void {
-    this.#deps.counters.framesReceived += 1;
-    if (this.#closeReason) return;
     const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
-    if (bytes.length > this.#deps.limits.maxFrameBytes) {
-      this.#sendError({ code: ErrorCodes.tooLarge, message: `Frames are limited to ${this.#deps.limits.maxFrameBytes} bytes; this one had ${bytes.length}.` });
-      this.#closeWith(CloseCodes.tooLarge, 'frame too large', 'too_large');
+    this.#deps.counters.received(bytes.length);
+    if (this.#closeReason) return;
+    const { limits } = this.#deps;
+    if (!this.#frames.take()) {
+      this.#droppedInRow += 1;
+      if (this.#droppedInRow > limits.framesPerSecond * 2) {
+        this.#closeWith(CloseCodes.rateLimited, 'too many frames', 'rate_limited');
+        return;
+      }
+      this.sendError({ code: ErrorCodes.rateLimited, message: `More than ${limits.framesPerSecond} frames per second; this one was dropped. Slow down.` });
+      return;
+    }
+    this.#droppedInRow = 0;
+    if (bytes.length > limits.maxFrameBytes) {
+      this.sendError({ code: ErrorCodes.tooLarge, message: `Frames are limited to ${limits.maxFrameBytes} bytes; this one had ${bytes.length}.` });
+      setImmediate(() => this.#closeWith(CloseCodes.tooLarge, 'frame too large', 'too_large'));
       return;
     }
     const result = readClientFrame(bytes, isBinary, this.#codec);
-    if (result.ok) this.#handle(result.frame);
-    else this.#sendError(result.error);
-  }
-
-  #handle(frame: ClientFrame): void {
-    switch (frame.type) {
-      case 'hello':
-        if (!supportedVersions.includes(frame.version)) {
-          this.#sendError({ code: ErrorCodes.badVersion, message: `Protocol version ${frame.version} is not supported; this server speaks version ${supportedVersions.join(', ')}.`, id: frame.id });
-          return;
-        }
-        this.#reply({ type: 'welcome', id: frame.id, version: frame.version, connectionId: this.id, pingIntervalMs: this.#deps.limits.pingIntervalMs });
-        return;
-      case 'subscribe': {
-        const outcome = this.#deps.channels.subscribe(this, this.#principal, frame.channel);
-        if (!outcome.ok) {
-          this.#sendError({ code: outcome.code, message: outcome.message, id: frame.id });
-          return;
-        }
-        this.#reply({ type: 'ack', id: frame.id, channel: frame.channel });
-        if (outcome.snapshot) this.#send(outcome.snapshot);
-        return;
-      }
-      case 'unsubscribe':
-        if (!this.#deps.channels.unsubscribe(this, frame.channel)) {
-          this.#sendError({ code: ErrorCodes.notSubscribed, message: `This connection is not subscribed to '${frame.channel}'.`, id: frame.id });
-          return;
-        }
-        this.#reply({ type: 'ack', id: frame.id, channel: frame.channel });
-        return;
-      case 'ping':
-        this.#reply({ type: 'pong', id: frame.id });
-        return;
-    }
+    if (result.ok) this.#commands.handle(result.frame);
+    else this.sendError(result.error);
   }
 
   #reply(frame: ServerFrame): void {
-    this.#send(new OutboundFrame(frame));
+    this.send(new OutboundFrame(frame));
   }
 
-  #sendError(error: InboundError): void {
-    this.#send(new OutboundFrame({ type: 'error', id: error.id, code: error.code, message: error.message }), true);
-  }
-
-  #send(frame: OutboundFrame, isError = false): void {
+  #write(socket: Socket, frames: readonly OutboundFrame[]): void {
     const ws = this.#ws;
-    if (ws.readyState !== WebSocket.OPEN || this.#closeReason) return;
-    // v1 backpressure: the socket's own buffer is the queue; past the bound we drop the consumer
-    // rather than let one slow reader grow the server's memory.
-    if (ws.bufferedAmount > this.#deps.limits.maxQueueBytes) {
-      this.#deps.logger.info({ connectionId: this.id, principal: this.#principal.id, bufferedBytes: ws.bufferedAmount }, 'dropping slow consumer');
-      this.#closeWith(CloseCodes.slowConsumer, 'slow consumer', 'slow_consumer');
-      return;
+    if (ws.readyState !== WebSocket.OPEN) return;
+    let bytes = 0;
+    // ws writes header and payload per message; corking turns the whole batch into one writev.
+    socket.cork();
+    for (const frame of frames) {
+      const data = frame.bytesFor(this.#codec);
+      ws.send(data, { binary: this.#codec.binary });
+      bytes += data.length;
     }
-    const bytes = frame.bytesFor(this.#codec);
-    ws.send(bytes, { binary: this.#codec.binary });
-    this.#deps.counters.sent(bytes.length, isError);
+    socket.uncork();
+    this.#deps.counters.sent(frames.length, bytes);
   }
 
   #closeWith(code: number, reason: string, why: DisconnectReason): void {
     if (this.#closeReason) return;
     this.#closeReason = why;
     this.#release();
-    this.#ws.close(code, reason);
+    // Queued frames are discarded so the close frame follows only what the socket already holds.
+    this.queue.close();
+    if (this.#ws.readyState === WebSocket.OPEN) this.#ws.close(code, reason);
     // A peer that never answers the close frame (or never drains its buffer) is cut off after the
     // same grace we give a ping, instead of ws's default 30 s.
-    this.#terminateTimer = setTimeout(() => this.#ws.terminate(), this.#deps.limits.pongTimeoutMs);
+    this.#terminateTimer ??= setTimeout(() => this.#ws.terminate(), this.#deps.pongTimeoutMs);
     this.#terminateTimer.unref();
   }
 
   #terminate(why: DisconnectReason): void {
     this.#closeReason ??= why;
     this.#release();
+    this.queue.close();
     this.#ws.terminate();
   }
 
   /** Stops deliveries and timers; safe to call more than once. */
   #release(): void {
-    this.#deps.channels.unsubscribeAll(this);
+    this.#deps.router.unsubscribeAll(this);
     this.#heartbeat.stop();
   }
 }

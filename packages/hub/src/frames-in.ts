@@ -40,6 +40,10 @@ export function readClientFrame(data: Buffer, isBinary: boolean, codec: Codec): 
   }
   const parsed = ClientFrame.safeParse(raw);
   if (!parsed.success) {
+    const badName = parsed.error.issues.length === 1 && parsed.error.issues[0]!.path.join('.') === 'channel' && typeof raw.channel === 'string';
+    if (badName) {
+      return { ok: false, error: { code: ErrorCodes.invalidChannel, message: 'A channel name is 1-255 characters from A-Z a-z 0-9 _ . : @ = / -.', id } };
+    }
     const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(frame)'}: ${issue.message}`).join('; ');
     return malformed(`Invalid '${raw.type}' frame: ${issues}.`, id);
   }

@@ -30,6 +30,12 @@ function badFrames(codec: CodecName): BadFrameCase[] {
     { name: 'a prefix channel whose snapshot says it does not exist', send: (c) => c.send({ type: 'subscribe', id: 9, channel: 'resource:missing' }), code: ErrorCodes.unknownChannel, id: 9 },
     { name: 'a channel the principal lacks the scope for', send: (c) => c.send({ type: 'subscribe', id: 10, channel: 'settings' }), code: ErrorCodes.forbidden, id: 10 },
     { name: 'a channel whose snapshot throws', send: (c) => c.send({ type: 'subscribe', id: 11, channel: 'broken' }), code: ErrorCodes.unavailable, id: 11 },
+    { name: 'a channel name with forbidden characters', send: (c) => c.send({ type: 'subscribe', id: 12, channel: 'ext:a b\n' }), code: ErrorCodes.invalidChannel, id: 12 },
+    { name: 'a publish without the scope', send: (c) => c.send({ type: 'publish', id: 13, channel: 'ext:x', data: 1 }), code: ErrorCodes.forbidden, id: 13 },
+    { name: 'a publish to a namespace closed to clients', send: (c) => c.send({ type: 'publish', id: 14, channel: 'resources', data: 1 }), code: ErrorCodes.forbidden, id: 14 },
+    { name: 'a second subscribe to the same channel', send: (c) => c.send({ type: 'subscribe', id: 15, channel: 'resources' }), code: ErrorCodes.alreadySubscribed, id: 15 },
+    { name: 'presence where it is not kept', send: (c) => c.send({ type: 'presence', id: 16, channel: 'resources' }), code: ErrorCodes.presenceDisabled, id: 16 },
+    { name: 'an id that is not a request id', send: (c) => c.send({ type: 'ping', id: -1 }), code: ErrorCodes.badFrame },
   ];
 }
 
@@ -40,12 +46,13 @@ describe.each<CodecName>(['json', 'msgpack'])('hub bad frames over %s', (codec) 
 
   beforeEach(async () => {
     server = await startHubServer({
-      maxFrameBytes: MAX_FRAME_BYTES,
-      channels: [
+      limits: { maxFrameBytes: MAX_FRAME_BYTES },
+      namespaces: [
         { pattern: 'resources', snapshot: () => ({ resources: [] }) },
         { pattern: 'resource:*', snapshot: (channel) => (channel === 'resource:vm-101' ? { id: 'vm-101' } : undefined) },
-        { pattern: 'settings', scope: 'settings:read' },
+        { pattern: 'settings', subscribeScope: 'settings:read' },
         { pattern: 'broken', snapshot: () => { throw new Error('store offline'); } },
+        { pattern: 'ext:*', subscribeScope: 'hub:subscribe', publishScope: 'hub:publish' },
       ],
     });
     // The bystander always uses the other codec, so both encoders are exercised after each error.
@@ -59,13 +66,14 @@ describe.each<CodecName>(['json', 'msgpack'])('hub bad frames over %s', (codec) 
   it.each(badFrames(codec))('answers $name with an error frame and keeps both connections working', async (badFrame) => {
     badFrame.send(offender);
     const error = await offender.next();
-    expect(error).toEqual({ type: 'error', code: badFrame.code, message: expect.any(String), ...(badFrame.id === undefined ? {} : { id: badFrame.id }) });
+    expect(error).toMatchObject({ type: 'error', code: badFrame.code, message: expect.any(String) });
+    expect(error.type === 'error' && error.id).toBe(badFrame.id);
     expect(error.type === 'error' && error.message.length).toBeGreaterThan(10);
 
-    server.hub.publish('resources', { after: badFrame.name });
+    void server.hub.publish('resources', { after: badFrame.name });
     expect(await healthy.next()).toMatchObject({ type: 'pub', data: { after: badFrame.name } });
     expect(await offender.next()).toMatchObject({ type: 'pub', data: { after: badFrame.name } });
-    expect(server.hub.stats()).toMatchObject({ connections: 2, errorsSent: 1 });
+    expect(server.hub.stats()).toMatchObject({ connections: 2, errorsSent: 1, errors: { [badFrame.code]: 1 } });
   });
 
   it('subscribes to a prefix channel whose snapshot knows the id', async () => {
@@ -82,7 +90,7 @@ describe.each<CodecName>(['json', 'msgpack'])('hub bad frames over %s', (codec) 
     expect(await offender.next()).toMatchObject({ type: 'error', code: ErrorCodes.tooLarge });
     expect((await offender.closed).code).toBe(CloseCodes.tooLarge);
 
-    server.hub.publish('resources', 'still flowing');
+    void server.hub.publish('resources', 'still flowing');
     expect(await healthy.next()).toMatchObject({ type: 'pub', data: 'still flowing' });
     expect(server.hub.stats()).toMatchObject({ connections: 1, disconnects: { too_large: 1 } });
   });
@@ -90,7 +98,7 @@ describe.each<CodecName>(['json', 'msgpack'])('hub bad frames over %s', (codec) 
   it('cuts off a frame far beyond the limit with 1009 without buffering it for an error frame', async () => {
     offender.sendRaw(Buffer.alloc(MAX_FRAME_BYTES + 200_000), codec === 'msgpack');
     expect((await offender.closed).code).toBe(CloseCodes.tooLarge);
-    server.hub.publish('resources', 'still flowing');
+    void server.hub.publish('resources', 'still flowing');
     expect(await healthy.next()).toMatchObject({ type: 'pub', data: 'still flowing' });
   });
 });

@@ -13,47 +13,47 @@ describe.each(codecs)('hub over WebSocket with %s', (codec) => {
     await server.close();
   });
 
-  it('answers hello with welcome naming the connection and ping interval', async () => {
+  it('answers hello with welcome naming the connection, versions and ping interval', async () => {
     server = await startHubServer({ pingIntervalMs: 12_345 });
     const client = await TestClient.connect(server.wsUrl, codec);
     expect(client.ws.protocol).toBe(`pulse.v1.${codec}`);
-    client.send({ type: 'hello', id: 7, version: 1 });
+    client.send({ type: 'hello', id: 7, version: 1, client: 'test/1.0' });
     const received = await client.nextReceived();
     expect(received.isBinary).toBe(codec === 'msgpack');
-    expect(received.frame).toMatchObject({ type: 'welcome', id: 7, version: 1, pingIntervalMs: 12_345 });
+    expect(received.frame).toMatchObject({ type: 'welcome', id: 7, version: 1, versions: [1], pingIntervalMs: 12_345 });
     expect(received.frame.type === 'welcome' && received.frame.connectionId).toMatch(/.+/);
   });
 
-  it('refuses an unsupported protocol version with an error naming the supported ones, and stays open', async () => {
+  it('refuses an unsupported protocol version with an error naming the supported ones, then closes 4502', async () => {
     server = await startHubServer();
     const client = await TestClient.connect(server.wsUrl, codec);
     client.send({ type: 'hello', id: 1, version: 99 });
     const error = await client.next();
     expect(error).toMatchObject({ type: 'error', id: 1, code: ErrorCodes.badVersion });
-    expect(error.type === 'error' && error.message).toContain('1');
-    client.send({ type: 'ping', id: 2 });
-    expect(await client.next()).toEqual({ type: 'pong', id: 2 });
+    expect(error.type === 'error' && error.message).toContain('version 1');
+    expect((await client.closed).code).toBe(CloseCodes.unsupportedVersion);
+    await vi.waitFor(() => expect(server.hub.stats().disconnects).toEqual({ unsupported_version: 1 }));
   });
 
   it('acks a subscribe, sends the snapshot, then every publication with increasing offsets', async () => {
-    server = await startHubServer({ channels: [{ pattern: 'resources', snapshot: () => ({ resources: ['a'] }) }] });
-    server.hub.publish('resources', 'before anyone listened');
+    server = await startHubServer({ namespaces: [{ pattern: 'resources', snapshot: () => ({ resources: ['a'] }) }] });
+    await server.hub.publish('resources', 'before anyone listened');
     const client = await TestClient.connect(server.wsUrl, codec);
     const { ack, snapshot } = await client.subscribe('resources', 3);
-    expect(ack).toEqual({ type: 'ack', id: 3, channel: 'resources' });
-    expect(snapshot).toMatchObject({ type: 'snapshot', channel: 'resources', data: { resources: ['a'] }, offset: 1 });
-    const epoch = snapshot.type === 'snapshot' ? snapshot.epoch : '';
+    const epoch = ack.type === 'ack' ? ack.epoch : '';
     expect(epoch).toMatch(/.+/);
+    expect(ack).toEqual({ type: 'ack', id: 3, channel: 'resources', epoch, offset: 1 });
+    expect(snapshot).toEqual({ type: 'snapshot', channel: 'resources', data: { resources: ['a'] }, epoch, offset: 1 });
 
-    server.hub.publish('resources', { n: 1 });
-    server.hub.publish('resources', { n: 2 });
+    void server.hub.publish('resources', { n: 1 });
+    void server.hub.publish('resources', { n: 2 });
     expect(await client.next()).toEqual({ type: 'pub', channel: 'resources', data: { n: 1 }, epoch, offset: 2 });
     expect(await client.next()).toEqual({ type: 'pub', channel: 'resources', data: { n: 2 }, epoch, offset: 3 });
     expect(server.hub.stats()).toMatchObject({ connections: 1, subscriptions: 1, channels: 1 });
   });
 
   it('stops delivering a channel after unsubscribe is acked', async () => {
-    server = await startHubServer({ channels: [{ pattern: 'resources' }, { pattern: 'alerts' }] });
+    server = await startHubServer({ namespaces: [{ pattern: 'resources' }, { pattern: 'alerts' }] });
     const client = await TestClient.connect(server.wsUrl, codec);
     client.send({ type: 'subscribe', id: 1, channel: 'resources' });
     client.send({ type: 'subscribe', id: 2, channel: 'alerts' });
@@ -62,8 +62,8 @@ describe.each(codecs)('hub over WebSocket with %s', (codec) => {
     client.send({ type: 'unsubscribe', id: 3, channel: 'resources' });
     expect(await client.next()).toEqual({ type: 'ack', id: 3, channel: 'resources' });
 
-    server.hub.publish('resources', 'dropped');
-    server.hub.publish('alerts', 'kept');
+    void server.hub.publish('resources', 'dropped');
+    void server.hub.publish('alerts', 'kept');
     // Frames arrive in order, so if the resources pub had been sent it would come first.
     expect(await client.next()).toMatchObject({ type: 'pub', channel: 'alerts', data: 'kept' });
     client.send({ type: 'unsubscribe', id: 4, channel: 'resources' });
@@ -85,7 +85,7 @@ describe.each(codecs)('hub over WebSocket with %s', (codec) => {
     const encode = vi.spyOn(codecObject, 'encode');
     const send = vi.spyOn(WebSocket.prototype, 'send');
 
-    server.hub.publish('resources', { changed: ['vm-101'] });
+    await server.hub.publish('resources', { changed: ['vm-101'] });
     const frames = await Promise.all(clients.map((client) => client.next()));
 
     expect(frames.every((frame) => frame.type === 'pub')).toBe(true);
@@ -117,7 +117,7 @@ describe('hub subprotocol negotiation', () => {
     await Promise.all(clients.map((client) => client.subscribe('resources')));
     const jsonEncode = vi.spyOn(jsonCodec, 'encode');
     const msgpackEncode = vi.spyOn(msgpackCodec, 'encode');
-    server.hub.publish('resources', { n: 1 });
+    await server.hub.publish('resources', { n: 1 });
     await Promise.all(clients.map((client) => client.next()));
     expect(jsonEncode).toHaveBeenCalledTimes(1);
     expect(msgpackEncode).toHaveBeenCalledTimes(1);

@@ -6,12 +6,15 @@ import { jsonCodec, type Codec, type ServerFrame } from '@pulse/protocol';
  */
 export class OutboundFrame {
   readonly frame: ServerFrame;
+  /** for publications: when `publish` was called (ms since the epoch), for the latency histogram */
+  readonly publishedAt: number | undefined;
   #jsonText: string | undefined;
   #jsonBytes: Buffer | undefined;
   #msgpackBytes: Buffer | undefined;
 
-  constructor(frame: ServerFrame) {
+  constructor(frame: ServerFrame, publishedAt?: number) {
     this.frame = withoutUndefined(frame);
+    this.publishedAt = publishedAt;
   }
 
   /** The JSON text, shared by SSE streams and (as bytes) JSON WebSockets. */

@@ -5,9 +5,12 @@ import type { AddressInfo } from 'node:net';
 import { jsonCodec, msgpackCodec, SUBPROTOCOL_JSON, SUBPROTOCOL_MSGPACK, type CodecName, type ServerFrame } from '@pulse/protocol';
 import { WebSocket, type ClientOptions } from 'ws';
 import { createHub } from './hub.js';
-import type { Hub, HubOptions, Principal } from './types.js';
+import type { Hub, HubLimits, HubOptions, Principal } from './types.js';
 
 export const testPrincipal: Principal = { id: 'user-1', name: 'tester', scopes: ['monitoring:read'] };
+
+/** Limits loose enough that only tests about limits ever meet one. */
+export const looseLimits: Partial<HubLimits> = { connectionsPerSecondPerIp: 10_000, maxConnectionsPerIp: 10_000 };
 
 export interface HubServer {
   hub: Hub;
@@ -19,15 +22,30 @@ export interface HubServer {
   close(): Promise<void>;
 }
 
-/** SSE is served on GET /sse?channels=a,b; every other path upgrades to WebSocket. */
-export async function startHubServer(options: Partial<HubOptions> = {}, principal: Principal = testPrincipal): Promise<HubServer> {
-  const hub = createHub({ channels: [{ pattern: 'resources', snapshot: () => ({ resources: [] }) }], ...options });
+/**
+ * SSE is served on GET /sse?channels=a,b; every other path upgrades to WebSocket. `?as=<id>` picks
+ * a principal from `principals` (default: `principal`).
+ */
+export async function startHubServer(
+  options: Partial<HubOptions> = {},
+  principal: Principal = testPrincipal,
+  principals: Record<string, Principal> = {},
+): Promise<HubServer> {
+  const hub = createHub({
+    namespaces: [{ pattern: 'resources', snapshot: () => ({ resources: [] }) }],
+    ...options,
+    limits: { ...looseLimits, ...options.limits },
+  });
+  const principalOf = (req: IncomingMessage): Principal => {
+    const as = new URL(req.url ?? '/', 'http://localhost').searchParams.get('as');
+    return (as && principals[as]) || principal;
+  };
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const channels = (url.searchParams.get('channels') ?? '').split(',').filter(Boolean);
-    hub.handleSse(req, res, principal, channels);
+    hub.handleSse(req, res, principalOf(req), channels);
   });
-  server.on('upgrade', (req, socket, head) => hub.handleUpgrade(req, socket, head, principal));
+  server.on('upgrade', (req, socket, head) => hub.handleUpgrade(req, socket, head, principalOf(req)));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -102,12 +120,27 @@ export class TestClient {
     return (await this.nextReceived()).frame;
   }
 
-  /** Subscribes and returns the ack and snapshot (if the channel has one). */
-  async subscribe(channel: string, id = 1): Promise<{ ack: ServerFrame; snapshot: ServerFrame }> {
+  /** Subscribes and returns the ack and the snapshot (for channels that have one). */
+  async subscribe(channel: string, id = 1, withSnapshot = true): Promise<{ ack: ServerFrame; snapshot?: ServerFrame }> {
     this.send({ type: 'subscribe', id, channel });
     const ack = await this.next();
-    const snapshot = await this.next();
-    return { ack, snapshot };
+    if (ack.type !== 'ack') throw new Error(`expected ack, got ${JSON.stringify(ack)}`);
+    if (!withSnapshot) return { ack };
+    return { ack, snapshot: await this.next() };
+  }
+
+  /** Sends a request and returns the next frame (the answer, when nothing else is in flight). */
+  async request(frame: object): Promise<ServerFrame> {
+    this.send(frame);
+    return this.next();
+  }
+
+  /** Skips frames until one matches. */
+  async nextMatching(predicate: (frame: ServerFrame) => boolean): Promise<ServerFrame> {
+    for (;;) {
+      const frame = await this.next();
+      if (predicate(frame)) return frame;
+    }
   }
 
   close(): void {
@@ -130,10 +163,10 @@ export class SseReader {
   readonly #request;
   #buffer = '';
 
-  constructor(url: string) {
+  constructor(url: string, headers: Record<string, string> = {}) {
     let onEnd: () => void = () => {};
     this.ended = new Promise((resolve) => (onEnd = resolve));
-    this.#request = get(url);
+    this.#request = get(url, { headers });
     this.#request.on('error', () => {});
     this.response = new Promise((resolve) => {
       this.#request.on('response', (res) => {

@@ -24,7 +24,8 @@ export const jsonCodec: Codec = {
 
 // useRecords: false keeps the output plain MessagePack any other-language decoder can read.
 const packr = new Packr({ useRecords: false, moreTypes: false });
-const unpackr = new Unpackr({ useRecords: false, moreTypes: false });
+// Other encoders write small integers as uint64/int64; BigInt would fail validation and JSON.
+const unpackr = new Unpackr({ useRecords: false, moreTypes: false, int64AsType: 'number' });
 
 export const msgpackCodec: Codec = {
   name: 'msgpack',

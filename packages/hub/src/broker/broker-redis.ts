@@ -1,0 +1,289 @@
+import { randomBytes } from 'node:crypto';
+import type { ClientInfo, StreamPosition } from '@pulse/protocol';
+import { Redis } from 'ioredis';
+import { Packr, Unpackr } from 'msgpackr';
+import type { Broker, BrokerHandlers, HistoryOptions, HistoryQuery, HistoryResult, HubLogger, Publication } from '../types.js';
+
+export interface RedisBrokerOptions {
+  url: string;
+  /** prefix of every key and pub/sub channel; default 'pulse:hub:' */
+  prefix?: string;
+  /** how long an idle channel's epoch and offset live (refreshed by publish and history); default 1 h */
+  metaTtlMs?: number;
+  logger?: HubLogger;
+  now?: () => number;
+}
+
+/*
+ * Keys per channel (the {channel} hash tag keeps one channel's keys in one Cluster slot):
+ *   <prefix>meta:{channel}    hash  e = epoch, o = last offset            PEXPIRE metaTtlMs
+ *   <prefix>stream:{channel}  stream id 0-<offset>, d = msgpack data, t = publishedAt   PEXPIRE ttlMs
+ *   <prefix>channel:<channel> pub/sub channel, messages are a msgpack sequence:
+ *       'pub', epoch, offset, publishedAt, data   |   'join' | 'leave', ClientInfo
+ *
+ * A new epoch deletes the stream: once meta has expired, offsets restart at 1 and XADD refuses ids
+ * lower than ones a surviving stream already holds.
+ */
+const READ_OR_CREATE_EPOCH = `
+local epoch = redis.call('hget', KEYS[1], 'e')
+if not epoch then
+  epoch = ARGV[1]
+  redis.call('hset', KEYS[1], 'e', epoch, 'o', 0)
+  redis.call('del', KEYS[2])
+end
+redis.call('pexpire', KEYS[1], ARGV[2])
+`;
+
+// ARGV: newEpoch, metaTtlMs, pubsubChannel, data, publishedAt, size, ttlMs
+const PUBLISH_LUA = `${READ_OR_CREATE_EPOCH}
+local offset = redis.call('hincrby', KEYS[1], 'o', 1)
+if tonumber(ARGV[6]) > 0 then
+  redis.call('xadd', KEYS[2], 'maxlen', ARGV[6], '0-' .. offset, 'd', ARGV[4], 't', ARGV[5])
+  redis.call('pexpire', KEYS[2], ARGV[7])
+else
+  redis.call('del', KEYS[2])
+end
+redis.call('publish', ARGV[3], cmsgpack.pack('pub', epoch, offset, tonumber(ARGV[5])) .. ARGV[4])
+return {epoch, offset}
+`;
+
+// ARGV: newEpoch, metaTtlMs, mode ('since' | 'latest' | 'none'), sinceEpoch, firstOffset, cutoff, size
+// Returns epoch, offset, then offset, publishedAt, data for each entry newer than cutoff and within
+// the newest size (a namespace may have shrunk size since the stream was trimmed).
+const HISTORY_LUA = `${READ_OR_CREATE_EPOCH}
+local offset = tonumber(redis.call('hget', KEYS[1], 'o'))
+local entries = {}
+if ARGV[3] == 'since' and ARGV[4] == epoch then
+  entries = redis.call('xrange', KEYS[2], '0-' .. ARGV[5], '+')
+elseif ARGV[3] == 'latest' then
+  entries = redis.call('xrevrange', KEYS[2], '+', '-', 'count', 1)
+end
+local out = {epoch, offset}
+local cutoff = tonumber(ARGV[6])
+local oldest = offset - tonumber(ARGV[7]) + 1
+for _, entry in ipairs(entries) do
+  local fields, data, publishedAt = entry[2], nil, nil
+  for i = 1, #fields, 2 do
+    if fields[i] == 'd' then data = fields[i + 1] elseif fields[i] == 't' then publishedAt = fields[i + 1] end
+  end
+  local entryOffset = tonumber(string.sub(entry[1], 3))
+  if tonumber(publishedAt) > cutoff and entryOffset >= oldest then
+    table.insert(out, entryOffset)
+    table.insert(out, publishedAt)
+    table.insert(out, data)
+  end
+end
+return out
+`;
+
+interface ScriptCommands {
+  pulseBrokerPublish(meta: string, stream: string, ...args: (string | number | Buffer)[]): Promise<[string, number]>;
+  pulseBrokerHistoryBuffer(meta: string, stream: string, ...args: (string | number)[]): Promise<(Buffer | number)[]>;
+}
+
+interface Interest {
+  count: number;
+  /** settles when Redis confirmed SUBSCRIBE; concurrent addInterest calls share it */
+  readonly subscribed: Promise<unknown>;
+}
+
+const DEFAULT_META_TTL_MS = 3_600_000;
+const silentLogger: HubLogger = { debug() {}, info() {}, warn() {} };
+// useRecords: false keeps payloads plain MessagePack; cmsgpack writes publishedAt as a 64-bit int
+const packr = new Packr({ useRecords: false, moreTypes: false });
+const unpackr = new Unpackr({ useRecords: false, moreTypes: false, int64AsType: 'number' });
+
+/**
+ * A broker shared by every hub process that points at the same Redis (and prefix). Publishing runs
+ * one Lua script that numbers, keeps and PUBLISHes atomically, so all processes agree on offsets;
+ * a process receives a channel's publications while it holds interest in it.
+ */
+export class RedisBroker implements Broker {
+  readonly #redis: Redis;
+  readonly #subscriber: Redis;
+  readonly #scripts: ScriptCommands;
+  readonly #prefix: string;
+  readonly #pubsubPrefix: string;
+  readonly #metaTtlMs: number;
+  readonly #logger: HubLogger;
+  readonly #now: () => number;
+  readonly #interest = new Map<string, Interest>();
+  #handlers: BrokerHandlers | undefined;
+
+  constructor(options: RedisBrokerOptions) {
+    this.#prefix = options.prefix ?? 'pulse:hub:';
+    this.#pubsubPrefix = `${this.#prefix}channel:`;
+    this.#metaTtlMs = options.metaTtlMs ?? DEFAULT_META_TTL_MS;
+    this.#logger = options.logger ?? silentLogger;
+    this.#now = options.now ?? Date.now;
+    // autoResubscribe (the default) re-subscribes after a reconnect; messages sent while the
+    // connection was down are lost, which subscribers see as an offset gap.
+    this.#redis = new Redis(options.url, { autoResubscribe: true });
+    this.#redis.defineCommand('pulseBrokerPublish', { numberOfKeys: 2, lua: PUBLISH_LUA });
+    this.#redis.defineCommand('pulseBrokerHistory', { numberOfKeys: 2, lua: HISTORY_LUA });
+    this.#scripts = this.#redis as unknown as ScriptCommands;
+    this.#subscriber = this.#redis.duplicate();
+    for (const [role, connection] of [['commands', this.#redis], ['subscriber', this.#subscriber]] as const) {
+      connection.on('error', (err: Error) => this.#logger.warn({ err: err.message, role }, 'redis broker connection error'));
+      connection.on('reconnecting', () => this.#logger.debug({ role }, 'redis broker reconnecting'));
+    }
+    this.#subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) => this.#onMessage(channel, message));
+  }
+
+  async start(handlers: BrokerHandlers): Promise<void> {
+    this.#handlers = handlers;
+    await this.#command('start', '', () => this.#redis.ping());
+  }
+
+  async publish(channel: string, data: unknown, history: HistoryOptions): Promise<StreamPosition> {
+    const [epoch, offset] = await this.#command('publish', channel, () =>
+      this.#scripts.pulseBrokerPublish(
+        this.#metaKey(channel), this.#streamKey(channel),
+        newEpoch(), this.#metaTtlMs, this.#pubsubPrefix + channel,
+        packr.pack(data), this.#now(), history.size, history.ttlMs,
+      ));
+    return { epoch, offset };
+  }
+
+  async publishJoin(channel: string, info: ClientInfo): Promise<void> {
+    await this.#publishPresence('join', channel, info);
+  }
+
+  async publishLeave(channel: string, info: ClientInfo): Promise<void> {
+    await this.#publishPresence('leave', channel, info);
+  }
+
+  async addInterest(channel: string): Promise<void> {
+    let interest = this.#interest.get(channel);
+    if (interest) {
+      interest.count += 1;
+    } else {
+      interest = { count: 1, subscribed: this.#subscriber.subscribe(this.#pubsubPrefix + channel) };
+      this.#interest.set(channel, interest);
+    }
+    try {
+      await interest.subscribed;
+    } catch (err) {
+      // forget it so the next addInterest tries again instead of sharing this failure
+      if (this.#interest.get(channel) === interest) this.#interest.delete(channel);
+      throw this.#failure('subscribe', channel, err);
+    }
+  }
+
+  async removeInterest(channel: string): Promise<void> {
+    const interest = this.#interest.get(channel);
+    if (!interest) return;
+    interest.count -= 1;
+    if (interest.count > 0) return;
+    // deleted before UNSUBSCRIBE is confirmed so messages still in flight are dropped
+    this.#interest.delete(channel);
+    await this.#command('unsubscribe', channel, () => this.#subscriber.unsubscribe(this.#pubsubPrefix + channel));
+  }
+
+  async history(channel: string, query: HistoryQuery, history: HistoryOptions): Promise<HistoryResult> {
+    const { since } = query;
+    const mode = since ? 'since' : query.latest ? 'latest' : 'none';
+    const reply = await this.#command('history', channel, () =>
+      this.#scripts.pulseBrokerHistoryBuffer(
+        this.#metaKey(channel), this.#streamKey(channel),
+        newEpoch(), this.#metaTtlMs, mode, since?.epoch ?? '', (since?.offset ?? 0) + 1, this.#now() - history.ttlMs, history.size,
+      ));
+    const epoch = String(reply[0]);
+    const offset = Number(reply[1]);
+    const publications: Publication[] = [];
+    for (let i = 2; i + 2 < reply.length; i += 3) {
+      publications.push({
+        channel, epoch,
+        offset: Number(reply[i]),
+        publishedAt: Number(String(reply[i + 1])),
+        data: unpackr.unpack(reply[i + 2] as Buffer),
+      });
+    }
+    const position = { epoch, offset };
+    if (!since) return { position, publications, recovered: false };
+    return { position, publications, recovered: isRecovered(since, position, publications) };
+  }
+
+  async close(): Promise<void> {
+    this.#interest.clear();
+    this.#handlers = undefined;
+    await Promise.all([this.#quit(this.#subscriber), this.#quit(this.#redis)]);
+  }
+
+  /** QUIT waits for replies still owed; on a connection that is already down it fails, so drop it. */
+  async #quit(connection: Redis): Promise<void> {
+    if (connection.status === 'end') return;
+    try {
+      await connection.quit();
+    } catch (err) {
+      this.#logger.debug({ err }, 'redis broker quit failed; disconnecting');
+      connection.disconnect();
+    }
+  }
+
+  #metaKey(channel: string): string {
+    return `${this.#prefix}meta:{${channel}}`;
+  }
+
+  #streamKey(channel: string): string {
+    return `${this.#prefix}stream:{${channel}}`;
+  }
+
+  async #publishPresence(kind: 'join' | 'leave', channel: string, info: ClientInfo): Promise<void> {
+    const message = Buffer.concat([packr.pack(kind), packr.pack(info)]);
+    await this.#command(kind, channel, () => this.#redis.publish(this.#pubsubPrefix + channel, message));
+  }
+
+  /** Runs in the order Redis sends messages; a bad message or a throwing handler is logged and skipped. */
+  #onMessage(pubsubChannel: Buffer, message: Buffer): void {
+    const channel = pubsubChannel.toString('utf8').slice(this.#pubsubPrefix.length);
+    const handlers = this.#handlers;
+    if (!handlers || !this.#interest.has(channel)) return;
+    try {
+      const [kind, ...rest] = unpackr.unpackMultiple(message) as unknown[];
+      if (kind === 'pub') {
+        const [epoch, offset, publishedAt, data] = rest as [string, number, number, unknown];
+        handlers.onPublication({ channel, epoch, offset, publishedAt, data });
+      } else if (kind === 'join') {
+        handlers.onJoin(channel, rest[0] as ClientInfo);
+      } else if (kind === 'leave') {
+        handlers.onLeave(channel, rest[0] as ClientInfo);
+      } else {
+        this.#logger.warn({ channel, kind }, 'redis broker message of unknown kind dropped');
+      }
+    } catch (err) {
+      this.#logger.warn({ err, channel }, 'redis broker message could not be delivered');
+    }
+  }
+
+  async #command<T>(operation: string, channel: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      throw this.#failure(operation, channel, err);
+    }
+  }
+
+  #failure(operation: string, channel: string, err: unknown): Error {
+    const reason = err instanceof Error ? err.message : String(err);
+    this.#logger.warn({ operation, channel, err: reason }, 'redis broker command failed');
+    const target = channel ? ` on '${channel}'` : '';
+    return Object.assign(new Error(`Redis broker ${operation}${target} failed: ${reason}`, { cause: err }), { code: 'broker.unavailable' });
+  }
+}
+
+export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
+  return new RedisBroker(options);
+}
+
+function newEpoch(): string {
+  return randomBytes(9).toString('base64url');
+}
+
+/** Everything after `since` is present: nothing trimmed, expired or lost to a new epoch. */
+function isRecovered(since: StreamPosition, position: StreamPosition, publications: Publication[]): boolean {
+  if (since.epoch !== position.epoch || since.offset > position.offset) return false;
+  if (since.offset === position.offset) return true;
+  return publications.every((p, i) => p.offset === since.offset + 1 + i) && publications.at(-1)?.offset === position.offset;
+}
+

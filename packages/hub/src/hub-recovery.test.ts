@@ -1,0 +1,117 @@
+import type { CodecName, ServerFrame } from '@pulse/protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startHubServer, TestClient, type HubServer } from './test-harness.js';
+import type { Namespace } from './types.js';
+
+const namespaces: Namespace[] = [
+  { pattern: 'feed', historySize: 5 },
+  { pattern: 'state', historySize: 5, snapshot: () => ({ full: true }) },
+  { pattern: 'bare' },
+];
+
+function ackOf(frame: ServerFrame): { epoch: string; offset: number; recovered?: boolean } {
+  if (frame.type !== 'ack' || frame.epoch === undefined || frame.offset === undefined) throw new Error(`expected a subscribe ack, got ${JSON.stringify(frame)}`);
+  return { epoch: frame.epoch, offset: frame.offset, recovered: frame.recovered };
+}
+
+describe.each<CodecName>(['json', 'msgpack'])('hub history and recovery over %s', (codec) => {
+  let server: HubServer;
+  afterEach(async () => server.close());
+
+  async function publishAll(channel: string, values: unknown[]): Promise<void> {
+    for (const value of values) await server.hub.publish(channel, value);
+  }
+
+  it('recovers the publications missed while away, in order, then carries on live', async () => {
+    server = await startHubServer({ namespaces });
+    const first = await TestClient.connect(server.wsUrl, codec);
+    const { epoch } = ackOf((await first.subscribe('feed', 1, false)).ack);
+    await publishAll('feed', ['a', 'b', 'c']);
+    for (const data of ['a', 'b', 'c']) expect(await first.next()).toMatchObject({ type: 'pub', data });
+    first.close();
+    await first.closed;
+
+    await publishAll('feed', ['d', 'e']);
+    const again = await TestClient.connect(server.wsUrl, codec);
+    again.send({ type: 'subscribe', id: 2, channel: 'feed', since: { epoch, offset: 3 } });
+    expect(await again.next()).toEqual({ type: 'ack', id: 2, channel: 'feed', epoch, offset: 5, recovered: true });
+    expect(await again.next()).toEqual({ type: 'pub', channel: 'feed', data: 'd', epoch, offset: 4 });
+    expect(await again.next()).toEqual({ type: 'pub', channel: 'feed', data: 'e', epoch, offset: 5 });
+    await server.hub.publish('feed', 'f');
+    expect(await again.next()).toEqual({ type: 'pub', channel: 'feed', data: 'f', epoch, offset: 6 });
+  });
+
+  it('answers recovered: true with nothing to replay when nothing was missed', async () => {
+    server = await startHubServer({ namespaces });
+    await publishAll('feed', [1, 2]);
+    const client = await TestClient.connect(server.wsUrl, codec);
+    const { epoch } = ackOf((await client.subscribe('feed', 1, false)).ack);
+    client.close();
+    const again = await TestClient.connect(server.wsUrl, codec);
+    expect(ackOf(await again.request({ type: 'subscribe', id: 2, channel: 'feed', since: { epoch, offset: 2 } }))).toEqual({ epoch, offset: 2, recovered: true });
+    await server.hub.publish('feed', 3);
+    expect(await again.next()).toMatchObject({ type: 'pub', data: 3, offset: 3 });
+  });
+
+  it('says recovered: false and sends a fresh snapshot when the gap outgrew the history', async () => {
+    server = await startHubServer({ namespaces });
+    const client = await TestClient.connect(server.wsUrl, codec);
+    const { epoch } = ackOf((await client.subscribe('state', 1)).ack);
+    client.close();
+    await publishAll('state', [1, 2, 3, 4, 5, 6, 7]);
+    const again = await TestClient.connect(server.wsUrl, codec);
+    again.send({ type: 'subscribe', id: 2, channel: 'state', since: { epoch, offset: 0 } });
+    expect(ackOf(await again.next())).toEqual({ epoch, offset: 7, recovered: false });
+    expect(await again.next()).toEqual({ type: 'snapshot', channel: 'state', data: { full: true }, epoch, offset: 7 });
+  });
+
+  it('says recovered: false when the epoch is not the channel\'s (a restarted stream)', async () => {
+    server = await startHubServer({ namespaces });
+    await publishAll('state', [1]);
+    const client = await TestClient.connect(server.wsUrl, codec);
+    client.send({ type: 'subscribe', id: 1, channel: 'state', since: { epoch: 'from-another-life', offset: 1 } });
+    const ack = ackOf(await client.next());
+    expect(ack).toMatchObject({ offset: 1, recovered: false });
+    expect(ack.epoch).not.toBe('from-another-life');
+    expect(await client.next()).toMatchObject({ type: 'snapshot', data: { full: true } });
+  });
+
+  it('says recovered: false without a snapshot on a channel that keeps no history and has none', async () => {
+    server = await startHubServer({ namespaces });
+    const client = await TestClient.connect(server.wsUrl, codec);
+    const { epoch } = ackOf((await client.subscribe('bare', 1, false)).ack);
+    await publishAll('bare', ['gone']);
+    expect(await client.next()).toMatchObject({ type: 'pub', data: 'gone' });
+    client.close();
+    await publishAll('bare', ['missed']);
+    const again = await TestClient.connect(server.wsUrl, codec);
+    expect(ackOf(await again.request({ type: 'subscribe', id: 2, channel: 'bare', since: { epoch, offset: 0 } }))).toMatchObject({ recovered: false, offset: 2 });
+    await server.hub.publish('bare', 'live');
+    expect(await again.next()).toMatchObject({ type: 'pub', data: 'live', offset: 3 });
+  });
+
+  it('sends the latest kept publication on subscribe when asked', async () => {
+    server = await startHubServer({ namespaces });
+    await publishAll('feed', ['old', 'newest']);
+    const client = await TestClient.connect(server.wsUrl, codec);
+    client.send({ type: 'subscribe', id: 1, channel: 'feed', latest: true });
+    const ack = ackOf(await client.next());
+    expect(ack.offset).toBe(2);
+    expect(await client.next()).toEqual({ type: 'pub', channel: 'feed', data: 'newest', epoch: ack.epoch, offset: 2 });
+    await server.hub.publish('feed', 'live');
+    expect(await client.next()).toMatchObject({ data: 'live', offset: 3 });
+  });
+
+  it('never repeats or skips a publication made while the subscribe is reading history', async () => {
+    server = await startHubServer({ namespaces });
+    const client = await TestClient.connect(server.wsUrl, codec);
+    client.send({ type: 'subscribe', id: 1, channel: 'feed' });
+    // Published before the subscribe reached the server, during, and after: offsets must be gapless.
+    const publishing = (async () => {
+      for (let n = 1; n <= 50; n++) await server.hub.publish('feed', n);
+    })();
+    const ack = ackOf(await client.next());
+    await publishing;
+    for (let offset = ack.offset + 1; offset <= 50; offset++) expect(await client.next()).toMatchObject({ type: 'pub', offset, data: offset });
+  });
+});

@@ -1,0 +1,4 @@
+import { MemoryPresenceStore } from './presence-memory.js';
+import { runPresenceContract } from './presence.contract.js';
+
+runPresenceContract('MemoryPresenceStore', async () => new MemoryPresenceStore());
