@@ -1,6 +1,7 @@
 export { createClient } from './client.js';
 export { reconnectDelay, defaultBackoff, type BackoffPolicy } from './backoff.js';
+export { ClientErrorCodes, RequestError } from './requests.js';
 export type {
-  ClientLogger, ClientOptions, CloseEventLike, ConnectionState, MessageEventLike, PulseClient, StateInfo, Subscription,
-  SubscriptionHandlers, WebSocketLike, WebSocketLikeConstructor,
+  ClientLogger, ClientOptions, CloseEventLike, ConnectionInfo, ConnectionState, MessageEventLike, PresenceStats, PulseClient, StateInfo,
+  SubscribeOptions, Subscription, SubscriptionHandlers, WebSocketLike, WebSocketLikeConstructor,
 } from './types.js';

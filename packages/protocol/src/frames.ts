@@ -46,7 +46,8 @@ export const SubscribeFrame = z.object({
   latest: z.boolean().optional(),
 });
 export const UnsubscribeFrame = z.object({ type: z.literal('unsubscribe'), id: requestId, channel });
-export const PublishFrame = z.object({ type: z.literal('publish'), id: requestId, channel, data: z.unknown() });
+const publicationData = z.custom<unknown>((value) => value !== undefined, 'data is required');
+export const PublishFrame = z.object({ type: z.literal('publish'), id: requestId, channel, data: publicationData });
 export const PresenceRequestFrame = z.object({ type: z.literal('presence'), id: requestId, channel });
 export const PresenceStatsRequestFrame = z.object({ type: z.literal('presence_stats'), id: requestId, channel });
 export const PingFrame = z.object({ type: z.literal('ping'), id: requestId });
@@ -83,7 +84,9 @@ export const PresenceStatsFrame = z.object({
 });
 export const PongFrame = z.object({ type: z.literal('pong'), id: requestId });
 export const ErrorFrame = z.object({
-  type: z.literal('error'), id: requestId, code: z.string(), message: z.string(), channel: z.string().optional(),
+  type: z.literal('error'), id: requestId, code: z.string(), message: z.string(),
+  /** the channel the failed request named (it may not be a valid name: that can be the error) */
+  channel: z.string().optional(),
 });
 export const ServerFrame = z.discriminatedUnion('type', [
   WelcomeFrame, AckFrame, SnapshotFrame, PublicationFrame, JoinFrame, LeaveFrame, PresenceFrame, PresenceStatsFrame, PongFrame, ErrorFrame,
@@ -100,7 +103,7 @@ export type ErrorFrame = z.infer<typeof ErrorFrame>;
 export type WelcomeFrame = z.infer<typeof WelcomeFrame>;
 
 /** Body of the HTTP publish endpoint (same rules as the `publish` frame). */
-export const HttpPublishRequest = z.object({ channel, data: z.unknown() });
+export const HttpPublishRequest = z.object({ channel, data: publicationData });
 export type HttpPublishRequest = z.infer<typeof HttpPublishRequest>;
 export const HttpPublishResponse = z.object({ channel, epoch: z.string(), offset: z.number().int() });
 export type HttpPublishResponse = z.infer<typeof HttpPublishResponse>;

@@ -1,14 +1,14 @@
 import { fileURLToPath } from 'node:url';
-import { createHub, type Hub } from '@pulse/hub';
+import { createHub, createMemoryBroker, createMemoryPresenceStore, createRedisBroker, createRedisPresenceStore, type Hub } from '@pulse/hub';
 import type { Resource } from '@pulse/protocol';
 import type { Logger } from 'pino';
 import { createApi } from './api/app.js';
-import { createAuthenticator, createLoginLimiter, createSessionService, createTokenService, type Principal } from './auth/index.js';
+import { createAuthenticator, createConnectionTokenService, createLoginLimiter, createSessionService, createTokenService, type Principal } from './auth/index.js';
 import { createAdminFromEnv } from './bootstrap-admin.js';
 import { type Config, diffConfig, RELOADABLE_KEYS } from './config/index.js';
-import { createMetrics } from './observability/metrics.js';
+import { createLatencyHistogram, createMetrics } from './observability/metrics.js';
 import { persistResources } from './persistence.js';
-import { attachWebSocket, publishRegistryChanges, pulseChannelRules, registerSseRoute } from './realtime/index.js';
+import { attachWebSocket, publishRegistryChanges, pulseNamespaces, registerRealtimeRoutes, registerSseRoute } from './realtime/index.js';
 import { createRecentSeries, createRegistry, type Source } from './resources/index.js';
 import { createLocalSource } from './sources/local/index.js';
 import { createStateStore, openDatabase } from './store/index.js';
@@ -61,16 +61,45 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
   const authenticate = createAuthenticator(sessions, tokens);
   const loginLimiter = createLoginLimiter({ now, maxAttempts: () => config.auth.login_max_attempts, lockoutMs: () => config.auth.lockout_minutes * 60_000 });
 
-  const hub = createHub({ channels: pulseChannelRules(registry), maxFrameBytes: config.hub.max_frame_bytes, logger: logger.child({ component: 'hub' }), now });
-  const stopPublishing = publishRegistryChanges(registry, hub);
-  const metrics = createMetrics({ hub: () => hub, resourceCount: () => registry.size });
+  const connectionTokens = await createConnectionTokenService({
+    settings: store.settings, now, ttlMs: () => config.hub.connection_token_ttl_seconds * 1000,
+  });
+
+  const hubLogger = logger.child({ component: 'hub' });
+  // PULSE_REDIS_URL shares publications, history and presence with every other process on it.
+  const redis = config.redis_url ? { url: config.redis_url, logger: hubLogger } : undefined;
+  const latency = createLatencyHistogram();
+  const hub = createHub({
+    namespaces: pulseNamespaces(registry),
+    broker: redis ? createRedisBroker(redis) : createMemoryBroker(),
+    presence: redis ? createRedisPresenceStore(redis) : createMemoryPresenceStore(),
+    limits: {
+      maxFrameBytes: config.hub.max_frame_bytes,
+      maxQueueBytes: config.hub.max_queue_bytes,
+      maxConnections: config.hub.max_connections,
+      maxConnectionsPerIp: config.hub.max_connections_per_ip,
+      connectionsPerSecondPerIp: config.hub.connections_per_second_per_ip,
+      maxSubscriptionsPerConnection: config.hub.max_subscriptions_per_connection,
+      publishesPerSecond: config.hub.publishes_per_second,
+    },
+    observeLatency: (seconds) => latency.observe(seconds),
+    logger: hubLogger,
+    now,
+  });
+  const stopPublishing = publishRegistryChanges(registry, hub, hubLogger);
+  const metrics = createMetrics({ hub: () => hub, resourceCount: () => registry.size, latency });
 
   const webRoot = options.webRoot ?? defaultWebRoot();
-  const app = await createApi({ config: currentConfig, version, now, logger, store, registry, series, sessions, tokens, authenticate, loginLimiter, metrics, webRoot,
-    endConnections: (match) => hub.disconnect((p) => match(p as Principal)) });
+  const app = await createApi({ config: currentConfig, version, now, logger, store, registry, series, sessions, tokens, authenticate, connectionTokens, loginLimiter, metrics, webRoot,
+    endConnections: (match) => {
+      connectionTokens.revokeMatching(match);
+      return hub.disconnect((p) => match(p as Principal));
+    } });
   const allowedOrigins = () => config.allowed_origins;
+  const realtimeAuth = { authenticate, connectionTokens, allowedOrigins };
   registerSseRoute(app, { hub, allowedOrigins });
-  attachWebSocket(app.server, { hub, authenticate, allowedOrigins, logger: logger.child({ component: 'ws' }) });
+  registerRealtimeRoutes(app, { hub, connectionTokens, maxPublishBytes: config.hub.max_frame_bytes });
+  attachWebSocket(app.server, { hub, ...realtimeAuth, logger: logger.child({ component: 'ws' }) });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -100,8 +129,11 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
     hub,
     reload(next) {
       const applied = diffConfig(config, next, RELOADABLE_KEYS);
-      const all = diffConfig(config, next, ['host', 'port', 'data_dir', 'database_url', 'trust_proxy', 'local.enabled', 'hub.max_frame_bytes']);
-      config = { ...next, host: config.host, port: config.port, data_dir: config.data_dir, database_url: config.database_url, trust_proxy: config.trust_proxy, local: { ...next.local, enabled: config.local.enabled }, hub: config.hub };
+      const all = diffConfig(config, next, ['host', 'port', 'data_dir', 'database_url', 'redis_url', 'trust_proxy', 'local.enabled', 'hub']);
+      config = {
+        ...next, host: config.host, port: config.port, data_dir: config.data_dir, database_url: config.database_url, redis_url: config.redis_url,
+        trust_proxy: config.trust_proxy, local: { ...next.local, enabled: config.local.enabled }, hub: config.hub,
+      };
       logger.level = config.log.level;
       local?.setInterval(config.local.interval_ms);
       return { applied, needRestart: all };

@@ -9,6 +9,8 @@ export type Access = 'public' | 'authenticated' | Scope;
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /** the route also takes a signed connection token in `?token=` (EventSource cannot send headers) */
+    acceptsConnectionToken?: boolean;
   }
   interface FastifyRequest {
     principal?: Principal;
@@ -22,11 +24,16 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * access, Origin on browser requests, and CSRF on session mutations. Routes without an access
  * setting (including unknown /api paths) require authentication: closed by default.
  */
-export function createAccessHook(authenticate: Authenticate, allowedOrigins: () => readonly string[]) {
+export function createAccessHook(
+  authenticate: Authenticate,
+  allowedOrigins: () => readonly string[],
+  verifyConnectionToken: (token: string) => Principal | undefined = () => undefined,
+) {
   return async function onRequest(request: FastifyRequest): Promise<void> {
     const access = request.routeOptions.config?.access ?? (request.url.startsWith('/api') || request.url.startsWith('/metrics') ? 'authenticated' : 'public');
     if (access === 'public') return;
-    const principal = await authenticate(request.headers);
+    const token = request.routeOptions.config?.acceptsConnectionToken ? connectionTokenOf(request.url) : undefined;
+    const principal = token ? verifyConnectionToken(token) : await authenticate(request.headers);
     if (!principal) throw unauthorized();
     request.principal = principal;
     if (access !== 'authenticated' && !hasScope(principal, access)) throw forbidden(access);
@@ -39,6 +46,11 @@ export function createAccessHook(authenticate: Authenticate, allowedOrigins: () 
       }
     }
   };
+}
+
+function connectionTokenOf(url: string): string | undefined {
+  const query = url.indexOf('?');
+  return query === -1 ? undefined : new URLSearchParams(url.slice(query + 1)).get('token') ?? undefined;
 }
 
 export function principalOf(request: FastifyRequest): Principal {

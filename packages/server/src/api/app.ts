@@ -39,7 +39,7 @@ export async function createApi(deps: ApiDeps) {
     },
     transform: jsonSchemaTransform,
   });
-  app.addHook('onRequest', createAccessHook(deps.authenticate, () => deps.config().allowed_origins));
+  app.addHook('onRequest', createAccessHook(deps.authenticate, () => deps.config().allowed_origins, (token) => deps.connectionTokens.verify(token)));
   registerHealthRoutes(app, deps);
   registerSessionRoutes(app, deps);
   registerResourceRoutes(app, deps);

@@ -102,7 +102,7 @@ describe('auth', () => {
     const closed = new Promise<number>((resolve) => ws.once('close', resolve));
     const del = await fetch(`${t.url}/api/tokens/${id}`, { method: 'DELETE', headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf } });
     expect(del.status).toBe(204);
-    expect(await closed).toBe(4001);
+    expect(await closed).toBe(4501);
     expect((await fetch(`${t.url}/api/resources`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
     expect((await fetch(`${t.url}/api/resources`, { headers: { authorization: 'Bearer pulse_garbage' } })).status).toBe(401);
   });
@@ -125,13 +125,13 @@ describe('auth', () => {
     expect(await wsOpen(t.url, { cookie: admin.cookie, origin: `http://${host}` })).toEqual({ opened: true });
   });
 
-  it('logs out: the cookie no longer works and open sockets of that session close with 4001', async () => {
+  it('logs out: the cookie no longer works and open sockets of that session close with 4501', async () => {
     const ws = new WebSocket(`${t.url.replace('http', 'ws')}/api/ws`, 'pulse.v1.json', { headers: { cookie: admin.cookie } });
     await new Promise((resolve) => ws.once('open', resolve));
     const closed = new Promise<number>((resolve) => ws.once('close', resolve));
     const res = await fetch(`${t.url}/api/session`, { method: 'DELETE', headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf } });
     expect(res.status).toBe(204);
-    expect(await closed).toBe(4001);
+    expect(await closed).toBe(4501);
     expect((await fetch(`${t.url}/api/me`, { headers: { cookie: admin.cookie } })).status).toBe(401);
   });
 });

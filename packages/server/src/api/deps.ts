@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Registry as PromRegistry } from 'prom-client';
-import type { Authenticate, LoginLimiter, Principal, SessionService, TokenService } from '../auth/index.js';
+import type { Authenticate, ConnectionTokenService, LoginLimiter, Principal, SessionService, TokenService } from '../auth/index.js';
 import type { Config } from '../config/index.js';
 import type { RecentSeries, Registry } from '../resources/index.js';
 import type { StateStore } from '../store/index.js';
@@ -17,6 +17,7 @@ export interface ApiDeps {
   sessions: SessionService;
   tokens: TokenService;
   authenticate: Authenticate;
+  connectionTokens: ConnectionTokenService;
   loginLimiter: LoginLimiter;
   metrics: PromRegistry;
   /** Ends live realtime connections of principals that lost access (sign-out, revoked token). */

@@ -5,3 +5,4 @@ export * from './tokens.js';
 export * from './login-limiter.js';
 export * from './authenticate.js';
 export * from './origin.js';
+export * from './connection-tokens.js';

@@ -20,3 +20,8 @@ export function scopesForRole(role: 'admin' | 'viewer'): Scope[] {
 export function hasScope(principal: Principal, scope: Scope): boolean {
   return principal.scopes.includes(scope) || principal.scopes.includes('admin');
 }
+
+/** Every scope a principal holds, with `admin` expanded, for parts (the hub) that match scopes literally. */
+export function effectiveScopes(principal: Principal): Scope[] {
+  return principal.scopes.includes('admin') ? [...allScopes] : [...principal.scopes];
+}

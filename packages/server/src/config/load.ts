@@ -103,7 +103,9 @@ export function diffConfig(before: Config, after: Config, keys: readonly string[
   for (const key of keys) {
     const a = getPath(before, key.split('.'));
     const b = getPath(after, key.split('.'));
-    if (JSON.stringify(a) !== JSON.stringify(b)) changes.push(`${key}: ${JSON.stringify(a)} -> ${JSON.stringify(b)}`);
+    if (JSON.stringify(a) === JSON.stringify(b)) continue;
+    // URLs may carry credentials (postgres://user:pass@, redis://:pass@): name the change, not the values.
+    changes.push(key.endsWith('_url') ? `${key}: changed` : `${key}: ${JSON.stringify(a)} -> ${JSON.stringify(b)}`);
   }
   return changes;
 }

@@ -1,3 +1,4 @@
-export * from './channels.js';
+export * from './namespaces.js';
+export * from './routes.js';
 export * from './publisher.js';
 export * from './endpoints.js';

@@ -1,0 +1,34 @@
+import type { Namespace } from '@pulse/hub';
+import type { MetricSample } from '@pulse/protocol';
+import type { Registry } from '../resources/index.js';
+
+/**
+ * The channels Pulse serves:
+ * - `resources`: snapshot of every resource, then diffs; a reconnecting dashboard recovers the
+ *   diffs it missed instead of refetching everything.
+ * - `resource:<id>`: the latest sample, then one per collection. Latest-value (a slow viewer gets
+ *   the newest sample, not a backlog) and presence, so the dashboard shows who is watching.
+ * - `ext:<name>`: free channels for other programs (`hub:subscribe` / `hub:publish`).
+ */
+export function pulseNamespaces(registry: Registry): Namespace[] {
+  return [
+    {
+      pattern: 'resources', subscribeScope: 'monitoring:read', historySize: 200, historyTtlMs: 5 * 60_000,
+      snapshot: () => ({ resources: registry.list() }),
+    },
+    {
+      pattern: 'resource:*', subscribeScope: 'monitoring:read', latestValue: true, presence: true, joinLeave: true,
+      historySize: 60, historyTtlMs: 5 * 60_000,
+      snapshot: (channel) => {
+        const resource = registry.get(channel.slice('resource:'.length));
+        if (!resource) return undefined;
+        const sample: MetricSample = { t: resource.lastSeen, metrics: resource.metrics };
+        return sample;
+      },
+    },
+    {
+      pattern: 'ext:*', subscribeScope: 'hub:subscribe', publishScope: 'hub:publish', presence: true, joinLeave: true,
+      historySize: 100, historyTtlMs: 5 * 60_000,
+    },
+  ];
+}
