@@ -67,7 +67,7 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
 
   const hubLogger = logger.child({ component: 'hub' });
   // PULSE_REDIS_URL shares publications, history and presence with every other process on it.
-  const redis = config.redis_url ? { url: config.redis_url, logger: hubLogger } : undefined;
+  const redis = config.redis_url ? { url: config.redis_url, prefix: `${config.redis_prefix}hub:`, logger: hubLogger } : undefined;
   const latency = createLatencyHistogram();
   const hub = createHub({
     namespaces: pulseNamespaces(registry),
@@ -129,9 +129,9 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
     hub,
     reload(next) {
       const applied = diffConfig(config, next, RELOADABLE_KEYS);
-      const all = diffConfig(config, next, ['host', 'port', 'data_dir', 'database_url', 'redis_url', 'trust_proxy', 'local.enabled', 'hub']);
+      const all = diffConfig(config, next, ['host', 'port', 'data_dir', 'database_url', 'redis_url', 'redis_prefix', 'trust_proxy', 'local.enabled', 'hub']);
       config = {
-        ...next, host: config.host, port: config.port, data_dir: config.data_dir, database_url: config.database_url, redis_url: config.redis_url,
+        ...next, host: config.host, port: config.port, data_dir: config.data_dir, database_url: config.database_url, redis_url: config.redis_url, redis_prefix: config.redis_prefix,
         trust_proxy: config.trust_proxy, local: { ...next.local, enabled: config.local.enabled }, hub: config.hub,
       };
       logger.level = config.log.level;

@@ -29,3 +29,23 @@ export async function postgresUrlForTests(): Promise<ServiceForTests> {
     await admin.end().catch(() => undefined);
   }
 }
+
+const REDIS = process.env.PULSE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** The Redis server for scale-out tests; like PostgreSQL, required under CI and skipped elsewhere. */
+export async function redisUrlForTests(): Promise<ServiceForTests> {
+  const { Redis } = await import('ioredis');
+  const client = new Redis(REDIS, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.ping();
+    return { url: REDIS };
+  } catch (err) {
+    const reason = `Redis at ${REDIS} unreachable: ${(err as Error).message}`;
+    if (process.env.CI) throw new Error(`${reason} (CI=true requires it)`);
+    return { reason };
+  } finally {
+    client.disconnect();
+  }
+}

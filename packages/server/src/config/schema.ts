@@ -12,6 +12,8 @@ export const ConfigSchema = z.object({
   data_dir: z.string().min(1).default('./data'),
   database_url: z.string().regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'a sqlite:<path> or postgres:// URL').optional(),
   redis_url: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
+  /** key prefix in Redis, so several Pulse installations can share one server */
+  redis_prefix: z.string().regex(/^[A-Za-z0-9_:.-]{1,64}$/, '1-64 characters from A-Z a-z 0-9 _ : . -').default('pulse:'),
   trust_proxy: z.stringbool().or(z.boolean()).default(false),
   allowed_origins: z.array(z.url()).default([]),
   log: z.object({ level: logLevel.default('info') }).prefault({}),
@@ -44,6 +46,7 @@ export const ENV_KEYS: Record<string, string> = {
   PULSE_DATA_DIR: 'data_dir',
   PULSE_DATABASE_URL: 'database_url',
   PULSE_REDIS_URL: 'redis_url',
+  PULSE_REDIS_PREFIX: 'redis_prefix',
   PULSE_TRUST_PROXY: 'trust_proxy',
   PULSE_ALLOWED_ORIGINS: 'allowed_origins',
   PULSE_LOG_LEVEL: 'log.level',
