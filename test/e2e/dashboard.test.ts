@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /*
@@ -70,11 +70,13 @@ describe.skipIf(!hasChromium && !process.env.CI)(title, () => {
   let page: Page;
   let base: string;
   let dataDir: string;
+  let cli: string;
+  let serverEnv: NodeJS.ProcessEnv;
   let output = '';
 
   beforeAll(async () => {
     if (!hasChromium) throw new Error(`CI is set but Chromium is missing at ${CHROMIUM}: install it (apt-get install -y chromium).`);
-    const cli = join(root, 'packages/server/dist/cli.js');
+    cli = join(root, 'packages/server/dist/cli.js');
     if (!existsSync(cli)) throw new Error(`${cli} is missing: build first (npm run build).`);
     if (!existsSync(join(root, 'packages/web/dist/index.html'))) throw new Error('packages/web/dist is missing: build first (npm run build).');
 
@@ -82,18 +84,15 @@ describe.skipIf(!hasChromium && !process.env.CI)(title, () => {
     dataDir = mkdtempSync(join(tmpdir(), 'pulse-e2e-'));
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    server = spawn(process.execPath, [cli, 'serve'], {
-      cwd: root,
-      env: {
-        ...process.env,
-        PULSE_HOST: '127.0.0.1',
-        PULSE_PORT: String(port),
-        PULSE_DATA_DIR: dataDir,
-        PULSE_LOCAL_INTERVAL_MS: '1000',
-        PULSE_LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    serverEnv = {
+      ...process.env,
+      PULSE_HOST: '127.0.0.1',
+      PULSE_PORT: String(port),
+      PULSE_DATA_DIR: dataDir,
+      PULSE_LOCAL_INTERVAL_MS: '1000',
+      PULSE_LOG_LEVEL: 'warn',
+    };
+    server = spawn(process.execPath, [cli, 'serve'], { cwd: root, env: serverEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     server.stdout?.on('data', (d) => (output += d));
     server.stderr?.on('data', (d) => (output += d));
     await waitForHealth(base, server, () => output);
@@ -166,6 +165,54 @@ describe.skipIf(!hasChromium && !process.env.CI)(title, () => {
     await page.waitForTimeout(1_500); // a couple of samples into the charts
     await shot(page, 'host-detail.png', 1900);
     await page.setViewportSize({ width: 1440, height: 900 });
+  });
+
+  it('shows how many people view the host, live, counting people rather than tabs', async () => {
+    const hostUrl = page.url();
+    const viewers = (p: Page) => p.getByTestId('viewer-count');
+    // Alone on the page: nothing to show.
+    expect(await viewers(page).count()).toBe(0);
+
+    // A second person, signed in from another browser.
+    execFileSync(process.execPath, [cli, 'user', 'add', '--username', 'ops', '--password-stdin', '--role', 'viewer'], {
+      cwd: root, env: serverEnv, input: `${PASSWORD}\n`, stdio: ['pipe', 'ignore', 'pipe'],
+    });
+    const other: BrowserContext = await browser!.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
+    try {
+      const theirs = await other.newPage();
+      theirs.setDefaultTimeout(15_000);
+      const socketUrls: string[] = [];
+      theirs.on('websocket', (ws) => socketUrls.push(ws.url()));
+      await theirs.goto(`${base}/login`);
+      await theirs.getByTestId('login-username').fill('ops');
+      await theirs.getByTestId('login-password').fill(PASSWORD);
+      await theirs.getByTestId('login-submit').click();
+      await theirs.getByTestId('infrastructure-page').waitFor();
+      await theirs.goto(hostUrl);
+      await theirs.getByTestId('host-detail').waitFor();
+
+      // The dashboard connects with a connection token (opaque), not the cookie alone.
+      expect(socketUrls.at(-1)).toMatch(/\/api\/ws\?token=[^&]+$/);
+      await expect.poll(() => viewers(page).textContent()).toBe('2 viewing');
+      await expect.poll(() => viewers(theirs).textContent()).toBe('2 viewing');
+      await expect(viewers(page).getAttribute('title')).resolves.toBe('You and 1 other person are viewing this resource');
+
+      // A second tab of the same person is not another viewer.
+      const secondTab = await page.context().newPage();
+      await secondTab.goto(hostUrl);
+      await expect.poll(() => viewers(secondTab).textContent()).toBe('2 viewing');
+      await page.bringToFront();
+      await expect.poll(() => viewers(page).textContent()).toBe('2 viewing');
+      await shot(page, 'host-viewers.png');
+
+      // They leave: only tabs of one person remain, so the count goes away everywhere.
+      await other.close();
+      await expect.poll(() => viewers(page).count()).toBe(0);
+      await expect.poll(() => viewers(secondTab).count()).toBe(0);
+      await secondTab.close();
+    } finally {
+      await other.close();
+    }
   });
 
   it('switches between dark and light themes', async () => {

@@ -80,7 +80,7 @@ function SignedIn(props: RouteSectionProps) {
         <Navigate href={loginHref()} />
       </Match>
       <Match when={session.status() === 'signed-in'}>
-        <LiveProvider onSessionGone={session.expire} onReconnecting={onReconnecting}>
+        <LiveProvider api={session.api} onSessionGone={session.expire} onReconnecting={onReconnecting}>
           <ResourcesProvider>
             <Shell>{props.children}</Shell>
           </ResourcesProvider>

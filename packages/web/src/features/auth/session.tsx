@@ -16,7 +16,7 @@ export interface Session {
   signIn(c: Credentials): Promise<void>;
   setup(c: Credentials): Promise<void>;
   signOut(): Promise<void>;
-  /** The session ended on the server (socket closed 4001, a call answered 401). */
+  /** The session ended on the server (socket closed 4501 unauthorized, a call answered 401). */
   expire(): void;
   /** Asks the server whether the session still holds; signs out if it does not. */
   revalidate(): Promise<void>;

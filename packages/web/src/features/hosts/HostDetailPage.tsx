@@ -12,6 +12,7 @@ import { HostHeader } from './HostHeader';
 import { MemoryCard } from './MemoryCard';
 import { NetworkCard } from './NetworkCard';
 import { ProcessesCard } from './ProcessesCard';
+import { ViewerCount } from './ViewerCount';
 import { DisksCard, FilesystemsCard } from './StorageCards';
 
 /** Everything about one host, live: the resource from the shared list, the charts from its own channel. */
@@ -33,7 +34,17 @@ export default function HostDetailPage() {
       <Match when={resource()}>
         {(r) => (
           <div class="space-y-5 pb-8" data-testid="host-detail">
-            <HostHeader r={r()} />
+            {/* The viewer count and the charts both listen on resource:<id>. Mounted in the same
+                render they share one subscribe; a later second listener would make the client
+                start the subscription over, flickering a leave and join to everyone else. */}
+            <HostHeader
+              r={r()}
+              aside={
+                <Show when={id()} keyed>
+                  {(key) => <ViewerCount id={key} />}
+                </Show>
+              }
+            />
             <div class="grid gap-4 xl:grid-cols-3">
               <div class="flex xl:col-span-2">
                 <CpuCard r={r()} />

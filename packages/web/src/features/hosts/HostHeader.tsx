@@ -1,6 +1,6 @@
 import type { Resource } from '@pulse/protocol';
 import { A } from '@solidjs/router';
-import { createSignal, For, onCleanup, Show } from 'solid-js';
+import { createSignal, For, onCleanup, Show, type JSX } from 'solid-js';
 import ChevronRight from 'lucide-solid/icons/chevron-right';
 import { formatAgo, formatDuration } from '../../lib/format';
 import { StatusBadge } from '../../ui/StatusBadge';
@@ -8,7 +8,8 @@ import { metric, statusLabel, statusTone, typeLabel } from '../infrastructure/mo
 import { TypeIcon } from '../infrastructure/TypeIcon';
 import { systemOf } from './details';
 
-export function HostHeader(props: { r: Resource }) {
+/** `aside` sits at the right of the title row, for live facts about the page itself (who else is viewing). */
+export function HostHeader(props: { r: Resource; aside?: JSX.Element }) {
   const [now, setNow] = createSignal(Date.now());
   const timer = setInterval(() => setNow(Date.now()), 1000);
   onCleanup(() => clearInterval(timer));
@@ -49,6 +50,7 @@ export function HostHeader(props: { r: Resource }) {
             <Show when={props.r.identity.ips?.length}> · {props.r.identity.ips!.slice(0, 2).join(', ')}</Show>
           </div>
         </div>
+        <div class="ml-auto flex items-center gap-2">{props.aside}</div>
       </div>
       <dl class="mt-5 grid grid-cols-2 gap-px overflow-hidden rounded-xl border bg-border shadow-card sm:grid-cols-3 xl:grid-cols-[auto_auto_auto_minmax(0,1.6fr)_auto]">
         <For each={facts()}>
