@@ -2,7 +2,7 @@
 // running the built package), process B is a hub inside this test process built from source.
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClientInfo, CodecName, ServerFrame, StreamPosition } from '@pulse/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -20,20 +20,24 @@ const alice: Principal = { id: 'user:alice', name: 'Alice', scopes: ['monitoring
 const bob: Principal = { id: 'user:bob', name: 'Bob', scopes: ['monitoring:read'] };
 const waitLong = { timeout: 5_000, interval: 20 };
 
-const packageDir = fileURLToPath(new URL('..', import.meta.url));
+const packagesDir = fileURLToPath(new URL('../..', import.meta.url));
 const processScript = fileURLToPath(new URL('./test-support/hub-process.mjs', import.meta.url));
 
-/** Why the built hub the child runs cannot be trusted to match src/, if it cannot. */
+/** Why the built hub (and the protocol it imports) that the child runs may not match src/, if so. */
 function builtHubProblem(): string | undefined {
   const fix = 'run `npx tsc -b packages/hub` (npm test does it for you)';
-  if (!existsSync(join(packageDir, 'dist/index.js'))) return `packages/hub/dist is missing: ${fix}`;
-  // tsc -b touches the build info on every build that saw newer inputs, even when it emitted nothing.
-  const builtAt = statSync(join(packageDir, 'tsconfig.tsbuildinfo'), { throwIfNoEntry: false })?.mtimeMs ?? 0;
-  const isBuildInput = (name: string) => name.endsWith('.ts') && !/\.(test|contract)\.ts$/.test(name) && name !== 'test-harness.ts';
-  const newer = readdirSync(join(packageDir, 'src'), { recursive: true, encoding: 'utf8' })
-    .filter((path) => !path.startsWith('test-support') && isBuildInput(path.split('/').at(-1)!))
-    .filter((path) => statSync(join(packageDir, 'src', path)).mtimeMs > builtAt);
-  return newer.length > 0 ? `packages/hub/dist is older than src/${newer[0]}: ${fix}` : undefined;
+  if (!existsSync(join(packagesDir, 'hub/dist/index.js'))) return `packages/hub/dist is missing: ${fix}`;
+  // what the packages' tsconfig files exclude from their builds
+  const isBuildInput = (path: string) => path.endsWith('.ts') && !path.startsWith('test-support')
+    && !/\.(test|contract)\.ts$/.test(path) && basename(path) !== 'test-harness.ts';
+  for (const name of ['protocol', 'hub']) {
+    // tsc -b touches the build info on every build that saw newer inputs, even when it emitted nothing
+    const builtAt = statSync(join(packagesDir, name, 'tsconfig.tsbuildinfo'), { throwIfNoEntry: false })?.mtimeMs ?? 0;
+    const newer = readdirSync(join(packagesDir, name, 'src'), { recursive: true, encoding: 'utf8' })
+      .find((path) => isBuildInput(path) && statSync(join(packagesDir, name, 'src', path)).mtimeMs > builtAt);
+    if (newer) return `packages/${name}/dist is older than src/${newer}: ${fix}`;
+  }
+  return undefined;
 }
 
 /** Hub process A, driven over IPC. */
@@ -61,8 +65,12 @@ class HubProcess {
     });
   }
 
-  static async start(redisUrl: string, keyPrefix: string, principal: Principal): Promise<HubProcess> {
-    const child = fork(processScript, [redisUrl, keyPrefix], { env: { ...process.env, PULSE_HUB_PRINCIPAL: JSON.stringify(principal) } });
+  static async start(redisUrl: string, keyPrefix: string, principal: Principal, env: Record<string, string> = {}): Promise<HubProcess> {
+    const child = fork(processScript, [redisUrl, keyPrefix], {
+      // not vitest's worker flags: its '--conditions source' would resolve @pulse/protocol to .ts files
+      execArgv: [],
+      env: { ...process.env, ...env, PULSE_HUB_PRINCIPAL: JSON.stringify(principal) },
+    });
     const hubProcess = new HubProcess(child);
     const listening = await new Promise<{ port: number; namespaces: Namespace[] }>((resolve, reject) => {
       child.on('message', (message: { type?: string; port: number; namespaces: Namespace[] }) => {
@@ -100,6 +108,12 @@ class HubProcess {
     return this.exited;
   }
 
+  /** Dies the way a crashed process does: no cleanup, no goodbye to Redis. */
+  async kill(): Promise<void> {
+    this.#child.kill('SIGKILL');
+    await this.exited;
+  }
+
   #request(command: object): Promise<unknown> {
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
@@ -125,8 +139,10 @@ function readSse(httpUrl: string, channels: string, headers: Record<string, stri
   return reader;
 }
 
+let nextRequestId = 100;
+
 async function subscribe(client: TestClient, channel: string, since?: StreamPosition): Promise<Extract<ServerFrame, { type: 'ack' }>> {
-  const id = Math.floor(Math.random() * 1e9);
+  const id = nextRequestId++;
   client.send({ type: 'subscribe', id, channel, since });
   const answer = await client.nextMatching((f) => ('id' in f && f.id === id) || f.type === 'error');
   if (answer.type !== 'ack') throw new Error(`expected ack, got ${JSON.stringify(answer)}`);
@@ -135,6 +151,8 @@ async function subscribe(client: TestClient, channel: string, since?: StreamPosi
 
 const nextPub = (client: TestClient) => client.nextMatching((f) => f.type === 'pub');
 const pubAt = (channel: string, epoch: string, offset: number, data: unknown) => ({ type: 'pub', channel, epoch, offset, data });
+const sortedByClient = (list: ClientInfo[]) => [...list].sort((x, y) => (x.client < y.client ? -1 : 1));
+const clientIds = (list: ClientInfo[]) => list.map((c) => c.client).sort();
 const sseJson = (event: SseEvent) => JSON.parse(event.data) as Record<string, unknown>;
 
 describe.skipIf(!url)('two hub processes sharing one Redis', () => {
@@ -220,18 +238,17 @@ describe.skipIf(!url)('two hub processes sharing one Redis', () => {
     expect(await watcher.nextMatching(isJoinOf(onBId))).toEqual({ type: 'join', channel, info: onBInfo });
     const stream = readSse(b.httpUrl, channel);
     const sseJoin = await watcher.nextMatching((f) => f.type === 'join' && f.info.transport === 'sse');
-    const sseInfo = sseJoin.type === 'join' ? sseJoin.info : undefined;
+    const sseInfo = (sseJoin as Extract<ServerFrame, { type: 'join' }>).info;
     expect(sseInfo).toMatchObject({ user: bob.id, name: bob.name, transport: 'sse' });
 
-    // the joins were sent after the presence writes, so every process now sees all three
-    const everyone = [watcherInfo, onBInfo, sseInfo];
-    const byClient = (x: ClientInfo, y: ClientInfo) => x.client.localeCompare(y.client);
-    expect((await a.presence(channel)).sort(byClient)).toEqual([...everyone].sort(byClient as never));
-    expect((await b.hub.presence(channel)).sort(byClient)).toEqual([...everyone].sort(byClient as never));
+    // each join is sent after its presence write, so every process now sees all three
+    const everyone = sortedByClient([watcherInfo, onBInfo, sseInfo]);
+    expect(sortedByClient(await a.presence(channel))).toEqual(everyone);
+    expect(sortedByClient(await b.hub.presence(channel))).toEqual(everyone);
     for (const [client, id] of [[watcher, 41], [onB, 42]] as const) {
       client.send({ type: 'presence', id, channel });
       const answer = await client.nextMatching((f) => f.type === 'presence' && f.id === id);
-      expect(answer.type === 'presence' && answer.clients.sort(byClient)).toEqual([...everyone].sort(byClient as never));
+      expect(sortedByClient((answer as Extract<ServerFrame, { type: 'presence' }>).clients)).toEqual(everyone);
     }
     onB.send({ type: 'presence_stats', id: 43, channel });
     expect(await onB.nextMatching((f) => f.type === 'presence_stats')).toEqual({ type: 'presence_stats', id: 43, channel, clients: 3, users: 2 });
@@ -243,6 +260,35 @@ describe.skipIf(!url)('two hub processes sharing one Redis', () => {
     // each leave is sent after its presence entry is removed
     expect(await a.presence(channel)).toEqual([watcherInfo]);
     expect(await b.hub.presence(channel)).toEqual([watcherInfo]);
+  });
+
+  it('sends leave for the clients of a process that shuts down, and forgets those of one that crashes', async () => {
+    const channel = `room:${Math.random().toString(36).slice(2)}`;
+    const { client: watcher, connectionId: watcherId } = await connect(b.wsUrl, 'json');
+    await subscribe(watcher, channel);
+    const presenceTtlMs = 300;
+    const [stopping, crashing] = await Promise.all([alice, { ...alice, id: 'user:carol', name: 'Carol' }]
+      .map((principal) => HubProcess.start(url!, prefix, principal, { PULSE_HUB_PRESENCE_TTL_MS: String(presenceTtlMs) })));
+    const joined: ClientInfo[] = [];
+    for (const hubProcess of [stopping!, crashing!]) {
+      const { client, connectionId } = await connect(hubProcess.wsUrl, 'msgpack');
+      await subscribe(client, channel);
+      const join = await watcher.nextMatching((f) => f.type === 'join' && f.info.client === connectionId);
+      joined.push((join as Extract<ServerFrame, { type: 'join' }>).info);
+    }
+    expect(clientIds(await b.hub.presence(channel))).toEqual([watcherId, ...joined.map((c) => c.client)].sort());
+
+    expect(await stopping!.close()).toBe(0);
+    expect(await watcher.nextMatching((f) => f.type === 'leave')).toEqual({ type: 'leave', channel, info: joined[0] });
+    expect(clientIds(await b.hub.presence(channel))).not.toContain(joined[0]!.client);
+
+    // nobody is left to send a leave for a crashed process's clients; their entries just expire
+    const crashedAt = Date.now();
+    await crashing!.kill();
+    await vi.waitFor(async () => {
+      expect(clientIds(await b.hub.presence(channel))).toEqual([watcherId]);
+    }, waitLong);
+    expect(Date.now() - crashedAt).toBeLessThan(presenceTtlMs + 1_000);
   });
 
   it('resumes an SSE stream from its Last-Event-ID on the other process', async () => {
@@ -270,7 +316,7 @@ describe.skipIf(!url)('two hub processes sharing one Redis', () => {
     expect(decodeCursor(live.id)).toEqual(new Map([['feed', { epoch, offset: start + 6 }]]));
   });
 
-  it('gives a new channel one epoch whichever process touches it first, and keeps it across a restart of the other', async () => {
+  it('gives a new channel one epoch on every process, including one started later', async () => {
     const channel = `room:${Math.random().toString(36).slice(2)}`;
     const { client: onA } = await connect(a.wsUrl, 'json');
     const ackA = await subscribe(onA, channel);
@@ -279,11 +325,11 @@ describe.skipIf(!url)('two hub processes sharing one Redis', () => {
     expect(await subscribe(onB, channel)).toMatchObject({ epoch: ackA.epoch, offset: 0 });
     expect(await b.hub.publish(channel, 1)).toEqual({ epoch: ackA.epoch, offset: 1 });
 
-    const restarted = await HubProcess.start(url!, prefix, alice);
+    const later = await HubProcess.start(url!, prefix, alice);
     try {
-      expect(await restarted.publish(channel, 2)).toEqual({ epoch: ackA.epoch, offset: 2 });
+      expect(await later.publish(channel, 2)).toEqual({ epoch: ackA.epoch, offset: 2 });
     } finally {
-      expect(await restarted.close()).toBe(0);
+      expect(await later.close()).toBe(0);
     }
   });
 });

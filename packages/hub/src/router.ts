@@ -29,6 +29,13 @@ interface Member {
   isCancelled: boolean;
   /** publications that arrived while the subscribe was still reading history */
   buffer: OutboundFrame[];
+  /**
+   * The last position this subscriber was sent. A broker may deliver a publication the subscribe
+   * already covered (Redis reads history on one connection and fans out on another), so live
+   * delivery skips anything at or before it.
+   */
+  epoch: string;
+  offset: number;
 }
 
 interface ChannelState {
@@ -97,7 +104,7 @@ export class Router {
       return fail(ErrorCodes.tooManySubscriptions, `A connection may hold ${this.#deps.maxSubscriptionsPerConnection} subscriptions; unsubscribe from some first.`);
     }
 
-    const member: Member = { subscriber, channel, isLive: false, isCancelled: false, buffer: [] };
+    const member: Member = { subscriber, channel, isLive: false, isCancelled: false, buffer: [], epoch: '', offset: 0 };
     const state = this.#add(member, namespace);
     try {
       await this.#deps.ready();
@@ -198,8 +205,8 @@ export class Router {
     const frame = new OutboundFrame({ type: 'pub', channel, data, epoch, offset }, publication.publishedAt);
     const coalesceKey = state.namespace.latestValue ? channel : undefined;
     for (const member of state.members) {
-      if (member.isLive) member.subscriber.send(frame, coalesceKey);
-      else member.buffer.push(frame);
+      if (!member.isLive) member.buffer.push(frame);
+      else if (advance(member, epoch, offset)) member.subscriber.send(frame, coalesceKey);
     }
   }
 
@@ -223,10 +230,12 @@ export class Router {
     } else if (found.snapshot !== undefined) {
       subscriber.send(new OutboundFrame({ type: 'snapshot', channel, data: found.snapshot, epoch, offset }));
     }
+    member.epoch = epoch;
+    member.offset = offset;
     // Publications the position (or snapshot) already covers were buffered in the meantime; skip them.
     for (const frame of member.buffer) {
       const body = frame.frame;
-      if (body.type === 'pub' && body.epoch === epoch && body.offset <= offset) continue;
+      if (body.type === 'pub' && !advance(member, body.epoch, body.offset)) continue;
       subscriber.send(frame);
     }
     member.buffer = [];
@@ -288,6 +297,14 @@ export class Router {
     this.#presenceWrites.add(write);
     void write.finally(() => this.#presenceWrites.delete(write));
   }
+}
+
+/** Moves a member's position to a publication's; false when the member already has it. */
+function advance(member: Member, epoch: string, offset: number): boolean {
+  if (epoch === member.epoch && offset <= member.offset) return false;
+  member.epoch = epoch;
+  member.offset = offset;
+  return true;
 }
 
 function fail(code: string, message: string): { ok: false; code: string; message: string } {

@@ -93,6 +93,53 @@ describe.skipIf(!url)('RedisBroker', () => {
     });
   });
 
+  describe('while its subscriber connection is still in its handshake', () => {
+    // ioredis lets SUBSCRIBE out during the handshake; the handshake's INFO then failed in subscriber
+    // mode and ioredis reconnected without re-subscribing, so the channel stayed silent.
+    let starting: RedisBroker;
+    let peer: RedisBroker;
+    afterEach(async () => {
+      await Promise.all([starting.close(), peer.close()]);
+    });
+
+    /** A broker that runs `changes` the moment its subscriber connection is up but not yet ready. */
+    async function startDuringHandshake(changes: (broker: RedisBroker) => Promise<unknown>): Promise<Recording> {
+      const duplicate = vi.spyOn(Redis.prototype, 'duplicate');
+      starting = new RedisBroker({ url: url!, prefix });
+      const subscriber = duplicate.mock.results[0]!.value as Redis;
+      duplicate.mockRestore();
+      const changed = new Promise((resolve, reject) => subscriber.once('connect', () => {
+        expect(subscriber.status).toBe('connect');
+        changes(starting).then(resolve, reject);
+      }));
+      const recording = recordingHandlers();
+      peer = await make();
+      await Promise.all([starting.start(recording.handlers), peer.start(recordingHandlers().handlers), changed]);
+      return recording;
+    }
+
+    it('delivers a channel whose interest was added then', async () => {
+      const channel = uniqueChannel();
+      const atStarting = await startDuringHandshake((broker) => broker.addInterest(channel));
+      await peer.publish(channel, 'hello', kept);
+      await vi.waitFor(() => expect(atStarting.publications.map((p) => p.data)).toEqual(['hello']), waitLong);
+    });
+
+    it('keeps the order of interest added, removed and added again then', async () => {
+      const [dropped, wanted] = [uniqueChannel('dropped'), uniqueChannel('wanted')];
+      const atStarting = await startDuringHandshake((broker) => Promise.all([
+        broker.addInterest(dropped), broker.removeInterest(dropped),
+        broker.addInterest(wanted), broker.removeInterest(wanted), broker.addInterest(wanted),
+      ]));
+      await peer.publish(wanted, 'wanted', kept);
+      await vi.waitFor(() => expect(atStarting.publications.map((p) => p.data)).toEqual(['wanted']), waitLong);
+      const raw = new Redis(url!);
+      const counts = await raw.pubsub('NUMSUB', `${prefix}channel:${dropped}`, `${prefix}channel:${wanted}`);
+      await raw.quit();
+      expect(counts).toEqual([`${prefix}channel:${dropped}`, 0, `${prefix}channel:${wanted}`, 1]);
+    });
+  });
+
   it('rejects with an error that names the operation once closed', async () => {
     const broker = await make();
     await broker.start(recordingHandlers().handlers);

@@ -108,6 +108,8 @@ export class RedisBroker implements Broker {
   readonly #logger: HubLogger;
   readonly #now: () => number;
   readonly #interest = new Map<string, Interest>();
+  /** SUBSCRIBE / UNSUBSCRIBE calls waiting for the subscriber connection to be ready, in call order */
+  #waitingForReady: ((err: unknown) => void)[] | undefined;
   #handlers: BrokerHandlers | undefined;
 
   constructor(options: RedisBrokerOptions) {
@@ -158,7 +160,7 @@ export class RedisBroker implements Broker {
     if (interest) {
       interest.count += 1;
     } else {
-      interest = { count: 1, subscribed: this.#subscriber.subscribe(this.#pubsubPrefix + channel) };
+      interest = { count: 1, subscribed: this.#whenSubscriberReady(() => this.#subscriber.subscribe(this.#pubsubPrefix + channel)) };
       this.#interest.set(channel, interest);
     }
     try {
@@ -177,7 +179,7 @@ export class RedisBroker implements Broker {
     if (interest.count > 0) return;
     // deleted before UNSUBSCRIBE is confirmed so messages still in flight are dropped
     this.#interest.delete(channel);
-    await this.#command('unsubscribe', channel, () => this.#subscriber.unsubscribe(this.#pubsubPrefix + channel));
+    await this.#command('unsubscribe', channel, () => this.#whenSubscriberReady(() => this.#subscriber.unsubscribe(this.#pubsubPrefix + channel)));
   }
 
   async history(channel: string, query: HistoryQuery, history: HistoryOptions): Promise<HistoryResult> {
@@ -219,6 +221,32 @@ export class RedisBroker implements Broker {
       this.#logger.debug({ err }, 'redis broker quit failed; disconnecting');
       connection.disconnect();
     }
+  }
+
+  /**
+   * Sends a (un)subscription once the subscriber connection is ready, keeping call order. ioredis
+   * would write SUBSCRIBE during the connection's handshake (Redis accepts it while loading); the
+   * handshake's INFO ready check then failed in subscriber mode, ioredis reconnected and, as the
+   * connection had never been 'ready', did not re-subscribe: the channel went silent for good.
+   * The PING waits in ioredis's offline queue until 'ready', or fails as a command would.
+   */
+  #whenSubscriberReady<T>(send: () => Promise<T>): Promise<T> {
+    if (!this.#waitingForReady && this.#subscriber.status === 'ready') return send();
+    return new Promise<T>((resolve, reject) => {
+      if (!this.#waitingForReady) {
+        const waiting: ((err: unknown) => void)[] = [];
+        this.#waitingForReady = waiting;
+        void this.#subscriber.ping().then(() => undefined, (err: unknown) => err ?? new Error('PING failed')).then((err) => {
+          // all at once, so a call made meanwhile cannot overtake the ones already waiting
+          this.#waitingForReady = undefined;
+          for (const go of waiting) go(err);
+        });
+      }
+      this.#waitingForReady.push((err) => {
+        if (err) reject(err);
+        else send().then(resolve, reject);
+      });
+    });
   }
 
   #metaKey(channel: string): string {

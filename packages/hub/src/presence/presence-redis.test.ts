@@ -27,6 +27,22 @@ describe.skipIf(!url)('RedisPresenceStore', () => {
     await alive.close();
   });
 
+  it('keeps the entries of a process with a longer ttlMs when one with a shorter ttlMs crashes', async () => {
+    const channel = uniqueChannel();
+    const crashed = await make(200);
+    const alive = await make(60_000);
+    await alive.add(channel, clientInfo('here', 'bob'));
+    await crashed.add(channel, clientInfo('gone', 'alice'));
+    const until = Date.now() + 400;
+    await crashed.close(); // stops refreshing without removing, as a crash would
+    // looked at well past the crashed process's ttlMs, long before alive's next refresh (every 20 s)
+    await vi.waitFor(async () => {
+      expect(await alive.list(channel)).toEqual([clientInfo('here', 'bob')]);
+      expect(Date.now()).toBeGreaterThan(until);
+    }, waitLong);
+    await alive.close();
+  });
+
   it('keeps a refreshed entry alive well past ttlMs', async () => {
     const channel = uniqueChannel();
     const store = await make(150);

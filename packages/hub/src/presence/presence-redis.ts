@@ -20,11 +20,15 @@ export interface RedisPresenceStoreOptions {
  */
 
 // KEYS: hash, zset; ARGV: clientId, json, expiresAt, ttlMs
+// The keys' expiry is only ever pushed later: a process with a shorter ttlMs must not shorten it, or
+// its crash would take the other processes' entries with it until they next refresh.
 const ADD_LUA = `
 redis.call('hset', KEYS[1], ARGV[1], ARGV[2])
 redis.call('zadd', KEYS[2], ARGV[3], ARGV[1])
-redis.call('pexpire', KEYS[1], ARGV[4])
-redis.call('pexpire', KEYS[2], ARGV[4])
+local ttl = tonumber(ARGV[4])
+for _, key in ipairs(KEYS) do
+  if redis.call('pttl', key) < ttl then redis.call('pexpire', key, ttl) end
+end
 `;
 
 // KEYS: hash, zset; ARGV: now. Removes the expired entries first, then returns the JSON of the rest.

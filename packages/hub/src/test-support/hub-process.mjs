@@ -3,6 +3,7 @@
 //
 //   node hub-process.mjs <redisUrl> <keyPrefix>     (or PULSE_HUB_REDIS_URL / PULSE_HUB_PREFIX)
 //   PULSE_HUB_PRINCIPAL='{"id":"user:a","name":"Alice","scopes":[]}'   who every connection is
+//   PULSE_HUB_PRESENCE_TTL_MS=300      how long its presence entries outlive it if it crashes
 //
 // Serves WebSocket on every path and SSE on GET /sse?channels=a,b (as test-harness.ts does) on
 // 127.0.0.1, an ephemeral port. Over IPC it first sends { type: 'listening', port, namespaces },
@@ -25,6 +26,7 @@ const prefix = process.argv[3] ?? process.env.PULSE_HUB_PREFIX;
 if (!process.send) fail('hub-process.mjs must be started with child_process.fork (it talks over IPC)');
 if (!url || !prefix) fail('usage: hub-process.mjs <redisUrl> <keyPrefix>');
 const principal = JSON.parse(process.env.PULSE_HUB_PRINCIPAL ?? '{"id":"user:child","name":"child","scopes":[]}');
+const presenceTtlMs = process.env.PULSE_HUB_PRESENCE_TTL_MS ? Number(process.env.PULSE_HUB_PRESENCE_TTL_MS) : undefined;
 
 const label = `[hub-process ${process.pid}]`;
 const describeErr = (o) => JSON.stringify(o, (_key, value) => (value instanceof Error ? value.message : value));
@@ -37,7 +39,7 @@ const logger = {
 const hub = createHub({
   namespaces,
   broker: createRedisBroker({ url, prefix, logger }),
-  presence: createRedisPresenceStore({ url, prefix, logger }),
+  presence: createRedisPresenceStore({ url, prefix, ttlMs: presenceTtlMs, logger }),
   limits: looseLimits,
   logger,
 });
@@ -75,7 +77,7 @@ const commands = {
 
 process.on('message', async (message) => {
   const { id, cmd } = message;
-  const run = commands[cmd];
+  const run = Object.hasOwn(commands, cmd) ? commands[cmd] : undefined;
   let reply;
   try {
     if (!run) throw new Error(`unknown command '${cmd}'; known: ${Object.keys(commands).join(', ')}`);
