@@ -36,7 +36,7 @@ export class ClientCommands {
       case 'hello':
         if (!supportedVersions.includes(frame.version)) {
           sendError({ code: ErrorCodes.badVersion, id: frame.id, message: `Protocol version ${frame.version} is not supported; this server speaks version ${supportedVersions.join(', ')}.` });
-          setImmediate(() => this.#deps.closeWith(CloseCodes.unsupportedVersion, 'unsupported protocol version', 'unsupported_version'));
+          this.#deps.closeWith(CloseCodes.unsupportedVersion, 'unsupported protocol version', 'unsupported_version');
           return;
         }
         if (frame.client) this.#deps.setAgent(frame.client);

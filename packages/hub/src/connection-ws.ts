@@ -39,8 +39,12 @@ export class WsConnection implements Subscriber {
   readonly #commands: ClientCommands;
   readonly #frames: TokenBucket;
   readonly #openedAt: number;
-  /** frames dropped by the rate limit since the last accepted one */
-  #droppedInRow = 0;
+  /**
+   * Frames dropped by the rate limit drain this bucket; a client that keeps flooding empties it
+   * (about two seconds of dropping at the allowed rate) and is closed, even if a frame gets
+   * through whenever a token refills.
+   */
+  readonly #strikes: TokenBucket;
   #closeReason: DisconnectReason | undefined;
   #terminateTimer: NodeJS.Timeout | undefined;
 
@@ -53,6 +57,7 @@ export class WsConnection implements Subscriber {
     this.#deps = deps;
     this.#openedAt = deps.now();
     this.#frames = new TokenBucket(deps.limits.framesPerSecond, deps.limits.framesPerSecond * 2, deps.now);
+    this.#strikes = new TokenBucket(deps.limits.framesPerSecond, deps.limits.framesPerSecond * 2, deps.now);
     this.#commands = new ClientCommands(this, {
       router: deps.router, limits: deps.limits, now: deps.now, pingIntervalMs: deps.pingIntervalMs,
       reply: (frame) => this.#reply(frame),
@@ -72,7 +77,7 @@ export class WsConnection implements Subscriber {
       maxBytes: deps.limits.maxQueueBytes,
       onOverflow: () => {
         deps.logger.info({ connectionId: id, principal: principal.id, bufferedBytes: ws.bufferedAmount }, 'closing slow consumer');
-        this.#closeWith(CloseCodes.slowConsumer, 'slow consumer', 'slow_consumer');
+        this.#closeWith(CloseCodes.slowConsumer, 'slow consumer', 'slow_consumer', true);
       },
       onDropped: () => { deps.counters.dropped += 1; },
       onFlushed: deps.onFlushed,
@@ -123,8 +128,7 @@ export class WsConnection implements Subscriber {
   /** Sends the error, then closes; used when a connection is refused after the upgrade. */
   refuse(code: string, message: string, closeCode: number, why: DisconnectReason): void {
     this.sendError({ code, message });
-    // The error must reach the socket before the close frame, so write it now rather than next tick.
-    setImmediate(() => this.#closeWith(closeCode, message.slice(0, 120), why));
+    this.#closeWith(closeCode, message.slice(0, 120), why);
   }
 
   /** The principal lost its right to be here: a terminal close the client must not retry. */
@@ -144,18 +148,16 @@ export class WsConnection implements Subscriber {
     if (this.#closeReason) return;
     const { limits } = this.#deps;
     if (!this.#frames.take()) {
-      this.#droppedInRow += 1;
-      if (this.#droppedInRow > limits.framesPerSecond * 2) {
+      if (!this.#strikes.take()) {
         this.#closeWith(CloseCodes.rateLimited, 'too many frames', 'rate_limited');
         return;
       }
       this.sendError({ code: ErrorCodes.rateLimited, message: `More than ${limits.framesPerSecond} frames per second; this one was dropped. Slow down.` });
       return;
     }
-    this.#droppedInRow = 0;
     if (bytes.length > limits.maxFrameBytes) {
       this.sendError({ code: ErrorCodes.tooLarge, message: `Frames are limited to ${limits.maxFrameBytes} bytes; this one had ${bytes.length}.` });
-      setImmediate(() => this.#closeWith(CloseCodes.tooLarge, 'frame too large', 'too_large'));
+      this.#closeWith(CloseCodes.tooLarge, 'frame too large', 'too_large');
       return;
     }
     const result = readClientFrame(bytes, isBinary, this.#codec);
@@ -182,17 +184,26 @@ export class WsConnection implements Subscriber {
     this.#deps.counters.sent(frames.length, bytes);
   }
 
-  #closeWith(code: number, reason: string, why: DisconnectReason): void {
+  /**
+   * Stops reading and delivering, then closes. Frames already queued (the answers and errors that
+   * explain the close) go out first, except for a slow consumer: there the queue is the problem, so
+   * it is discarded and the close frame follows only what the socket already holds.
+   */
+  #closeWith(code: number, reason: string, why: DisconnectReason, discardQueue = false): void {
     if (this.#closeReason) return;
     this.#closeReason = why;
     this.#release();
-    // Queued frames are discarded so the close frame follows only what the socket already holds.
-    this.queue.close();
-    if (this.#ws.readyState === WebSocket.OPEN) this.#ws.close(code, reason);
     // A peer that never answers the close frame (or never drains its buffer) is cut off after the
     // same grace we give a ping, instead of ws's default 30 s.
-    this.#terminateTimer ??= setTimeout(() => this.#ws.terminate(), this.#deps.pongTimeoutMs);
+    this.#terminateTimer = setTimeout(() => this.#ws.terminate(), this.#deps.pongTimeoutMs);
     this.#terminateTimer.unref();
+    if (discardQueue) this.#sendClose(code, reason);
+    else this.queue.drainThen(() => this.#sendClose(code, reason));
+  }
+
+  #sendClose(code: number, reason: string): void {
+    this.queue.close();
+    if (this.#ws.readyState === WebSocket.OPEN) this.#ws.close(code, reason);
   }
 
   #terminate(why: DisconnectReason): void {

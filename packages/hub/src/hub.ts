@@ -54,7 +54,7 @@ export function createHub(options: HubOptions): Hub {
   const sseKeepaliveMs = options.sseKeepaliveMs ?? 15_000;
   const clientAddress = options.clientAddress ?? ((req: IncomingMessage) => req.socket.remoteAddress ?? 'unknown');
 
-  const broker = options.broker ?? new MemoryBroker();
+  const broker = options.broker ?? new MemoryBroker({ logger, now });
   const presence = options.presence ?? new MemoryPresenceStore();
   let isStarted = false;
   const started = broker.start({

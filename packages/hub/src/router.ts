@@ -1,4 +1,4 @@
-import { CHANNEL_NAME_PATTERN, ErrorCodes, type ClientInfo, type StreamPosition } from '@pulse/protocol';
+import { CHANNEL_NAME_PATTERN, ErrorCodes, jsonCodec, msgpackCodec, type ClientInfo, type StreamPosition } from '@pulse/protocol';
 import { mayPublish, maySubscribe, type NamespaceLookup, type ResolvedNamespace } from './namespaces.js';
 import { OutboundFrame } from './outbound-frame.js';
 import type { Broker, HubLogger, Principal, PresenceStore, Publication } from './types.js';
@@ -165,6 +165,9 @@ export class Router {
       const why = namespace.publishScope ? `needs the '${namespace.publishScope}' scope` : 'is not open to clients';
       return fail(ErrorCodes.forbidden, `Publishing to '${channel}' ${why}.`);
     }
+    if (!isEncodable(data)) {
+      return fail(ErrorCodes.badFrame, `The data for '${channel}' cannot be passed on to every subscriber (too deeply nested, circular, or a type JSON lacks); send plain JSON values.`);
+    }
     try {
       await this.#deps.ready();
       return { ok: true, value: await this.#deps.broker.publish(channel, data, namespace.history) };
@@ -206,7 +209,14 @@ export class Router {
     const coalesceKey = state.namespace.latestValue ? channel : undefined;
     for (const member of state.members) {
       if (!member.isLive) member.buffer.push(frame);
-      else if (advance(member, epoch, offset)) member.subscriber.send(frame, coalesceKey);
+      else if (advance(member, epoch, offset)) {
+        // One subscriber's failure (say, a frame its codec cannot encode) must not cost the rest theirs.
+        try {
+          member.subscriber.send(frame, coalesceKey);
+        } catch (err) {
+          this.#deps.logger.warn({ err, channel, connectionId: member.subscriber.id }, 'delivery failed');
+        }
+      }
     }
   }
 
@@ -296,6 +306,21 @@ export class Router {
   #track(write: Promise<void>): void {
     this.#presenceWrites.add(write);
     void write.finally(() => this.#presenceWrites.delete(write));
+  }
+}
+
+/**
+ * Client data is checked before it is numbered and kept: it must survive both encoders, or some
+ * subscribers would see a gap where it should have been. (Decoders accept nesting the encoders
+ * cannot recurse through, and msgpackr decodes a few extension types JSON has no form for.)
+ */
+function isEncodable(data: unknown): boolean {
+  try {
+    jsonCodec.encode(data);
+    msgpackCodec.encode(data);
+    return true;
+  } catch {
+    return false;
   }
 }
 

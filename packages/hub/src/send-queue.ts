@@ -43,6 +43,7 @@ export class SendQueue {
   #isScheduled = false;
   #isWaitingForDrain = false;
   #isClosed = false;
+  #afterFlush: (() => void)[] = [];
 
   constructor(sink: QueueSink, options: SendQueueOptions) {
     this.#sink = sink;
@@ -79,9 +80,23 @@ export class SendQueue {
     this.#schedule();
   }
 
+  /**
+   * Calls back once what is queued now has been handed to the transport (at the next flush), or at
+   * once when nothing is queued. Used to let an explaining error frame out before a close.
+   */
+  drainThen(callback: () => void): void {
+    if (this.#isClosed || this.#entries.length === 0) {
+      callback();
+      return;
+    }
+    this.#afterFlush.push(callback);
+    this.#schedule();
+  }
+
   /** Discards everything unsent; later pushes are ignored. */
   close(): void {
     this.#isClosed = true;
+    this.#afterFlush = [];
     this.#entries = [];
     this.#latestByChannel.clear();
     this.#queuedBytes = 0;
@@ -116,5 +131,8 @@ export class SendQueue {
     });
     this.#sink.write(frames);
     this.#options.onFlushed(frames.length, oldest);
+    const callbacks = this.#afterFlush;
+    this.#afterFlush = [];
+    for (const callback of callbacks) callback();
   }
 }
