@@ -3,7 +3,7 @@ import type { ClientInfo, StreamPosition } from '@pulse/protocol';
 import type { HubCounters } from './counters.js';
 import { OutboundFrame } from './outbound-frame.js';
 import type { Router, Subscriber } from './router.js';
-import { SendQueue } from './send-queue.js';
+import { SendQueue, type FlushScheduler } from './send-queue.js';
 import { decodeCursor, encodeCursor } from './sse-cursor.js';
 import type { DisconnectReason, HubLogger, Principal } from './types.js';
 
@@ -15,6 +15,7 @@ export interface SseConnectionDeps {
   keepaliveMs: number;
   maxQueueBytes: number;
   onFlushed: (frames: number, oldestPublishedAt: number | undefined) => void;
+  scheduler: FlushScheduler;
   release: () => void;
 }
 
@@ -73,7 +74,7 @@ export class SseConnection implements Subscriber {
       },
       onDropped: () => { deps.counters.dropped += 1; },
       onFlushed: deps.onFlushed,
-    });
+    }, deps.scheduler);
     // Proxies and browsers drop streams that stay silent; a comment line keeps them open.
     this.#keepalive = setInterval(() => {
       if (!this.#closeReason && !res.writableNeedDrain) res.write(': keepalive\n\n');

@@ -7,7 +7,7 @@ import { readClientFrame, type InboundError } from './frames-in.js';
 import { startHeartbeat, type Heartbeat } from './heartbeat.js';
 import { OutboundFrame } from './outbound-frame.js';
 import type { Router, Subscriber } from './router.js';
-import { SendQueue } from './send-queue.js';
+import { SendQueue, type FlushScheduler } from './send-queue.js';
 import { TokenBucket } from './token-bucket.js';
 import type { DisconnectReason, HubLimits, HubLogger, Principal } from './types.js';
 
@@ -20,9 +20,13 @@ export interface WsConnectionDeps {
   pingIntervalMs: number;
   pongTimeoutMs: number;
   onFlushed: (frames: number, oldestPublishedAt: number | undefined) => void;
+  scheduler: FlushScheduler;
   /** gives back the connection's admission slot */
   release: () => void;
 }
+
+const BINARY = { binary: true } as const;
+const TEXT = { binary: false } as const;
 
 /** One WebSocket client: reads its frames, answers them and writes its queue to the socket. */
 export class WsConnection implements Subscriber {
@@ -81,7 +85,7 @@ export class WsConnection implements Subscriber {
       },
       onDropped: () => { deps.counters.dropped += 1; },
       onFlushed: deps.onFlushed,
-    });
+    }, deps.scheduler);
 
     this.#heartbeat = startHeartbeat({
       intervalMs: deps.pingIntervalMs,
@@ -173,14 +177,17 @@ export class WsConnection implements Subscriber {
     const ws = this.#ws;
     if (ws.readyState !== WebSocket.OPEN) return;
     let bytes = 0;
-    // ws writes header and payload per message; corking turns the whole batch into one writev.
-    socket.cork();
+    const options = this.#codec.binary ? BINARY : TEXT;
+    // ws writes header and payload per message; corking turns a batch into one writev. A lone
+    // frame needs no outer cork: ws corks its own header and payload.
+    const isBatch = frames.length > 1;
+    if (isBatch) socket.cork();
     for (const frame of frames) {
       const data = frame.bytesFor(this.#codec);
-      ws.send(data, { binary: this.#codec.binary });
+      ws.send(data, options);
       bytes += data.length;
     }
-    socket.uncork();
+    if (isBatch) socket.uncork();
     this.#deps.counters.sent(frames.length, bytes);
   }
 

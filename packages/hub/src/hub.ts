@@ -11,6 +11,7 @@ import { HubCounters } from './counters.js';
 import { createNamespaceLookup } from './namespaces.js';
 import { MemoryPresenceStore } from './presence/presence-memory.js';
 import { Router } from './router.js';
+import { FlushScheduler } from './send-queue.js';
 import { TokenBucket } from './token-bucket.js';
 import type { Hub, HubLimits, HubLogger, HubOptions } from './types.js';
 import { negotiateCodec, offeredSubprotocols, rejectUpgrade, unsupportedSubprotocolMessage } from './upgrade.js';
@@ -72,6 +73,7 @@ export function createHub(options: HubOptions): Hub {
   const counters = new HubCounters();
   const admission = new Admission(limits, now);
   const live = new Set<WsConnection | SseConnection>();
+  const scheduler = new FlushScheduler();
   // HTTP publishers have no connection to hang a rate limit on, so they get one per principal.
   const httpPublishers = new Map<string, TokenBucket>();
   let isClosing = false;
@@ -135,7 +137,7 @@ export function createHub(options: HubOptions): Hub {
       const admitted = admission.admit(clientAddress(req));
       wss.handleUpgrade(req, socket, head, (ws) => {
         const connection = new WsConnection(randomUUID(), ws, socket as Socket, codec, principal, {
-          router, counters, logger, now, limits, pingIntervalMs, pongTimeoutMs, onFlushed,
+          router, counters, logger, now, limits, pingIntervalMs, pongTimeoutMs, onFlushed, scheduler,
           release: admitted.ok ? admitted.release : () => undefined,
         });
         track(connection);
@@ -157,7 +159,7 @@ export function createHub(options: HubOptions): Hub {
         return;
       }
       const connection = new SseConnection(randomUUID(), req, res, principal, {
-        router, counters, logger, now, keepaliveMs: sseKeepaliveMs, maxQueueBytes: limits.maxQueueBytes, onFlushed,
+        router, counters, logger, now, keepaliveMs: sseKeepaliveMs, maxQueueBytes: limits.maxQueueBytes, onFlushed, scheduler,
         release: admitted.release,
       });
       track(connection);

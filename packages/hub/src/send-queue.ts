@@ -23,9 +23,27 @@ export interface SendQueueOptions {
   onFlushed(frames: number, oldestPublishedAt: number | undefined): void;
 }
 
-interface Entry {
-  frame: OutboundFrame;
-  bytes: number;
+/**
+ * Flushes every queue that has frames due, once per event-loop turn: one `setImmediate` for the
+ * whole hub instead of one per connection (with thousands of connections that timer churn showed
+ * in the garbage collector).
+ */
+export class FlushScheduler {
+  #due = new Set<SendQueue>();
+  #isScheduled = false;
+  readonly #run = (): void => {
+    this.#isScheduled = false;
+    const due = this.#due;
+    this.#due = new Set();
+    for (const queue of due) queue.flush();
+  };
+
+  schedule(queue: SendQueue): void {
+    this.#due.add(queue);
+    if (this.#isScheduled) return;
+    this.#isScheduled = true;
+    setImmediate(this.#run);
+  }
 }
 
 /**
@@ -37,17 +55,24 @@ interface Entry {
 export class SendQueue {
   readonly #sink: QueueSink;
   readonly #options: SendQueueOptions;
-  #entries: Entry[] = [];
-  readonly #latestByChannel = new Map<string, Entry>();
+  readonly #scheduler: FlushScheduler;
+  // Parallel arrays, swapped with a spare pair on each flush, so a delivery allocates nothing.
+  #frames: OutboundFrame[] = [];
+  #sizes: number[] = [];
+  #spareFrames: OutboundFrame[] = [];
+  #spareSizes: number[] = [];
+  /** index in #frames of each latest-value channel's unsent publication */
+  readonly #latestByChannel = new Map<string, number>();
   #queuedBytes = 0;
   #isScheduled = false;
   #isWaitingForDrain = false;
   #isClosed = false;
   #afterFlush: (() => void)[] = [];
 
-  constructor(sink: QueueSink, options: SendQueueOptions) {
+  constructor(sink: QueueSink, options: SendQueueOptions, scheduler: FlushScheduler) {
     this.#sink = sink;
     this.#options = options;
+    this.#scheduler = scheduler;
   }
 
   get queuedBytes(): number {
@@ -58,20 +83,21 @@ export class SendQueue {
   push(frame: OutboundFrame, latestValueChannel?: string): void {
     if (this.#isClosed) return;
     if (latestValueChannel !== undefined && this.#isWaitingForDrain) {
-      const queued = this.#latestByChannel.get(latestValueChannel);
-      if (queued) {
+      const index = this.#latestByChannel.get(latestValueChannel);
+      if (index !== undefined) {
         const bytes = this.#sink.sizeOf(frame);
-        this.#queuedBytes += bytes - queued.bytes;
-        queued.frame = frame;
-        queued.bytes = bytes;
+        this.#queuedBytes += bytes - this.#sizes[index]!;
+        this.#frames[index] = frame;
+        this.#sizes[index] = bytes;
         this.#options.onDropped();
         return;
       }
     }
-    const entry = { frame, bytes: this.#sink.sizeOf(frame) };
-    this.#entries.push(entry);
-    this.#queuedBytes += entry.bytes;
-    if (latestValueChannel !== undefined) this.#latestByChannel.set(latestValueChannel, entry);
+    const bytes = this.#sink.sizeOf(frame);
+    if (latestValueChannel !== undefined) this.#latestByChannel.set(latestValueChannel, this.#frames.length);
+    this.#frames.push(frame);
+    this.#sizes.push(bytes);
+    this.#queuedBytes += bytes;
     if (this.#queuedBytes + this.#sink.backlogBytes() > this.#options.maxBytes) {
       this.close();
       this.#options.onOverflow();
@@ -85,7 +111,7 @@ export class SendQueue {
    * once when nothing is queued. Used to let an explaining error frame out before a close.
    */
   drainThen(callback: () => void): void {
-    if (this.#isClosed || this.#entries.length === 0) {
+    if (this.#isClosed || this.#frames.length === 0) {
       callback();
       return;
     }
@@ -97,7 +123,8 @@ export class SendQueue {
   close(): void {
     this.#isClosed = true;
     this.#afterFlush = [];
-    this.#entries = [];
+    this.#frames = [];
+    this.#sizes = [];
     this.#latestByChannel.clear();
     this.#queuedBytes = 0;
   }
@@ -105,33 +132,38 @@ export class SendQueue {
   #schedule(): void {
     if (this.#isScheduled || this.#isWaitingForDrain) return;
     this.#isScheduled = true;
-    setImmediate(() => this.#flush());
+    this.#scheduler.schedule(this);
   }
 
-  #flush(): void {
+  /** Writes what is due (called by the scheduler, or when the transport drained). */
+  flush(): void {
     this.#isScheduled = false;
-    if (this.#isClosed || this.#entries.length === 0) return;
+    if (this.#isClosed || this.#frames.length === 0) return;
     if (this.#sink.isBackedUp()) {
       this.#isWaitingForDrain = true;
       this.#sink.onceDrained(() => {
         this.#isWaitingForDrain = false;
-        this.#flush();
+        this.flush();
       });
       return;
     }
-    const entries = this.#entries;
-    this.#entries = [];
+    const frames = this.#frames;
+    this.#frames = this.#spareFrames;
+    this.#sizes.length = 0;
+    [this.#sizes, this.#spareSizes] = [this.#spareSizes, this.#sizes];
     this.#latestByChannel.clear();
     this.#queuedBytes = 0;
     let oldest: number | undefined;
-    const frames = entries.map((entry) => {
-      const at = entry.frame.publishedAt;
+    for (const frame of frames) {
+      const at = frame.publishedAt;
       if (at !== undefined && (oldest === undefined || at < oldest)) oldest = at;
-      return entry.frame;
-    });
+    }
     this.#sink.write(frames);
     this.#options.onFlushed(frames.length, oldest);
+    frames.length = 0;
+    this.#spareFrames = frames;
     const callbacks = this.#afterFlush;
+    if (callbacks.length === 0) return;
     this.#afterFlush = [];
     for (const callback of callbacks) callback();
   }
