@@ -26,23 +26,40 @@ export interface SendQueueOptions {
 /**
  * Flushes every queue that has frames due, once per event-loop turn: one `setImmediate` for the
  * whole hub instead of one per connection (with thousands of connections that timer churn showed
- * in the garbage collector).
+ * in the garbage collector). A turn that keeps publishing to new connections for longer than
+ * `maxDelayMs` (a catch-up burst on a busy loop) flushes what is due right away, so batching never
+ * holds the first frames of a long turn back for the whole turn.
  */
 export class FlushScheduler {
   #due = new Set<SendQueue>();
   #isScheduled = false;
+  #firstDueAt = 0;
+  readonly #maxDelayMs: number;
   readonly #run = (): void => {
     this.#isScheduled = false;
-    const due = this.#due;
-    this.#due = new Set();
-    for (const queue of due) queue.flush();
+    this.#flushDue();
   };
+
+  constructor(maxDelayMs = 2) {
+    this.#maxDelayMs = maxDelayMs;
+  }
 
   schedule(queue: SendQueue): void {
     this.#due.add(queue);
-    if (this.#isScheduled) return;
-    this.#isScheduled = true;
-    setImmediate(this.#run);
+    if (!this.#isScheduled) {
+      this.#isScheduled = true;
+      this.#firstDueAt = performance.now();
+      setImmediate(this.#run);
+    } else if (performance.now() - this.#firstDueAt > this.#maxDelayMs) {
+      this.#firstDueAt = performance.now();
+      this.#flushDue();
+    }
+  }
+
+  #flushDue(): void {
+    const due = this.#due;
+    this.#due = new Set();
+    for (const queue of due) queue.flush();
   }
 }
 
