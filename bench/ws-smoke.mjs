@@ -42,6 +42,7 @@ const { createHub } = await import(hubDist);
 // from a registry change to its receipt, as the dashboard sees it.
 const { createRegistry } = await import(join(here, '../packages/server/dist/resources/index.js'));
 const { publishRegistryChanges } = await import(join(here, '../packages/server/dist/realtime/publisher.js'));
+const { pulseNamespaces } = await import(join(here, '../packages/server/dist/realtime/namespaces.js'));
 
 const watchdog = setTimeout(() => {
   console.error(`ws-smoke: gave up after ${TOTAL_TIMEOUT_MS / 1000} s`);
@@ -74,8 +75,12 @@ const principal = { id: 'bench', name: 'bench', scopes: ['monitoring:read'] };
 
 function startHubServer() {
   const registry = createRegistry();
-  const hub = createHub({ channels: [{ pattern: 'resources', snapshot: () => ({ resources: registry.list() }) }] });
-  publishRegistryChanges(registry, hub);
+  // Pulse's own namespaces; per-address limits raised because every bench client comes from 127.0.0.1.
+  const hub = createHub({
+    namespaces: pulseNamespaces(registry),
+    limits: { maxConnectionsPerIp: 100_000, connectionsPerSecondPerIp: 100_000 },
+  });
+  publishRegistryChanges(registry, hub, { warn: (o, m) => console.error(m, o) });
   const server = createServer();
   server.on('upgrade', (req, socket, head) => hub.handleUpgrade(req, socket, head, principal));
   return {
