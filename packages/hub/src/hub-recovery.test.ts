@@ -1,7 +1,8 @@
 import type { CodecName, ServerFrame } from '@pulse/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createMemoryBroker } from './broker/broker-memory.js';
 import { startHubServer, TestClient, type HubServer } from './test-harness.js';
-import type { Namespace } from './types.js';
+import type { Broker, Namespace } from './types.js';
 
 const namespaces: Namespace[] = [
   { pattern: 'feed', historySize: 5 },
@@ -113,5 +114,44 @@ describe.each<CodecName>(['json', 'msgpack'])('hub history and recovery over %s'
     const ack = ackOf(await client.next());
     await publishing;
     for (let offset = ack.offset + 1; offset <= 50; offset++) expect(await client.next()).toMatchObject({ type: 'pub', offset, data: offset });
+  });
+});
+
+/** The memory broker, except that it "loses" the fan-out of some offsets, as Redis pub/sub does while its connection is down. */
+function lossyBroker(lost: ReadonlySet<number>): Broker {
+  const inner = createMemoryBroker();
+  return {
+    start: (handlers) => inner.start({ ...handlers, onPublication: (p) => (lost.has(p.offset) ? undefined : handlers.onPublication(p)) }),
+    publish: (...args) => inner.publish(...args),
+    publishJoin: (...args) => inner.publishJoin(...args),
+    publishLeave: (...args) => inner.publishLeave(...args),
+    addInterest: (channel) => inner.addInterest(channel),
+    removeInterest: (channel) => inner.removeInterest(channel),
+    history: (...args) => inner.history(...args),
+    close: () => inner.close(),
+  };
+}
+
+describe.each<CodecName>(['json', 'msgpack'])('hub repairing publications the broker dropped, over %s', (codec) => {
+  let server: HubServer;
+  afterEach(async () => server.close());
+
+  it('fetches the missed ones from history and delivers everything in order', async () => {
+    server = await startHubServer({ namespaces, broker: lossyBroker(new Set([3, 4])) });
+    const client = await TestClient.connect(server.wsUrl, codec);
+    await client.subscribe('feed', 1, false);
+    for (let n = 1; n <= 6; n++) await server.hub.publish('feed', n);
+    for (let offset = 1; offset <= 6; offset++) expect(await client.next()).toMatchObject({ type: 'pub', offset, data: offset });
+  });
+
+  it('passes the gap on when history does not hold the missed ones, and keeps going', async () => {
+    server = await startHubServer({ namespaces, broker: lossyBroker(new Set([2])) });
+    const client = await TestClient.connect(server.wsUrl, codec);
+    await client.subscribe('bare', 1, false);
+    for (let n = 1; n <= 3; n++) await server.hub.publish('bare', n);
+    expect(await client.next()).toMatchObject({ offset: 1 });
+    expect(await client.next()).toMatchObject({ offset: 3 });
+    await server.hub.publish('bare', 4);
+    expect(await client.next()).toMatchObject({ offset: 4 });
   });
 });

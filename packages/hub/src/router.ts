@@ -1,4 +1,5 @@
 import { CHANNEL_NAME_PATTERN, ErrorCodes, jsonCodec, msgpackCodec, type ClientInfo, type StreamPosition } from '@pulse/protocol';
+import { GapRepair } from './gap-repair.js';
 import { mayPublish, maySubscribe, type NamespaceLookup, type ResolvedNamespace } from './namespaces.js';
 import { OutboundFrame } from './outbound-frame.js';
 import type { Broker, HubLogger, Principal, PresenceStore, Publication } from './types.js';
@@ -68,8 +69,15 @@ export class Router {
   /** presence writes in flight, so a closing hub can remove its clients before the store closes */
   readonly #presenceWrites = new Set<Promise<void>>();
 
+  readonly #gaps: GapRepair;
+
   constructor(deps: RouterDeps) {
     this.#deps = deps;
+    this.#gaps = new GapRepair({
+      history: (channel, since) => deps.broker.history(channel, { since }, this.#channels.get(channel)?.namespace.history ?? { size: 0, ttlMs: 0 }),
+      deliver: (publication) => this.#deliver(publication),
+      logger: deps.logger,
+    });
   }
 
   get subscriptionCount(): number {
@@ -204,6 +212,14 @@ export class Router {
   onPublication(publication: Publication): void {
     const state = this.#channels.get(publication.channel);
     if (!state) return;
+    // A latest-value channel needs only its newest publication, so a missed one is not fetched.
+    if (state.namespace.latestValue) this.#deliver(publication);
+    else this.#gaps.accept(publication);
+  }
+
+  #deliver(publication: Publication): void {
+    const state = this.#channels.get(publication.channel);
+    if (!state) return;
     const { channel, data, epoch, offset } = publication;
     const frame = new OutboundFrame({ type: 'pub', channel, data, epoch, offset }, publication.publishedAt);
     const coalesceKey = state.namespace.latestValue ? channel : undefined;
@@ -242,6 +258,7 @@ export class Router {
     }
     member.epoch = epoch;
     member.offset = offset;
+    this.#gaps.seed(channel, position);
     // Publications the position (or snapshot) already covers were buffered in the meantime; skip them.
     for (const frame of member.buffer) {
       const body = frame.frame;
@@ -284,6 +301,7 @@ export class Router {
     state.members.delete(member);
     if (state.members.size > 0) return;
     this.#channels.delete(member.channel);
+    this.#gaps.forget(member.channel);
     this.#deps.broker.removeInterest(member.channel).catch((err: unknown) => {
       this.#deps.logger.warn({ err, channel: member.channel }, 'dropping channel interest failed');
     });
