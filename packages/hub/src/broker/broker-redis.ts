@@ -124,7 +124,8 @@ export class RedisBroker implements Broker {
     this.#redis.defineCommand('pulseBrokerPublish', { numberOfKeys: 2, lua: PUBLISH_LUA });
     this.#redis.defineCommand('pulseBrokerHistory', { numberOfKeys: 2, lua: HISTORY_LUA });
     this.#scripts = this.#redis as unknown as ScriptCommands;
-    this.#subscriber = this.#redis.duplicate();
+    // Named so an operator (or a test) can tell the fan-out connection apart in CLIENT LIST.
+    this.#subscriber = this.#redis.duplicate({ connectionName: `${this.#prefix}subscriber` });
     for (const [role, connection] of [['commands', this.#redis], ['subscriber', this.#subscriber]] as const) {
       connection.on('error', (err: Error) => this.#logger.warn({ err: err.message, role }, 'redis broker connection error'));
       connection.on('reconnecting', () => this.#logger.debug({ role }, 'redis broker reconnecting'));
