@@ -52,6 +52,10 @@ describe('loadConfig', () => {
     [{ PULSE_DATABASE_URL: 'mysql://db' }, 'database_url', '"mysql://db"'],
     [{ PULSE_LOG_LEVEL: 'loud' }, 'log.level', '"loud"'],
     [{ PULSE_HUB_MAX_FRAME_BYTES: '-1' }, 'hub.max_frame_bytes', '"-1"'],
+    [{ PULSE_REDIS_URL: 'http://cache:6379' }, 'redis_url', '"http://cache:6379"'],
+    [{ PULSE_REDIS_PREFIX: 'has space' }, 'redis_prefix', '"has space"'],
+    [{ PULSE_HUB_MAX_CONNECTIONS_PER_IP: '0' }, 'hub.max_connections_per_ip', '"0"'],
+    [{ PULSE_HUB_CONNECTION_TOKEN_TTL_SECONDS: '5' }, 'hub.connection_token_ttl_seconds', '"5"'],
   ])('names the key, the value and its origin for %o', (env, key, shown) => {
     const message = errorOf(env);
     expect(message).toContain(`config key "${key}"`);
@@ -77,6 +81,16 @@ describe('loadConfig', () => {
     const dir = emptyDir();
     writeFileSync(join(dir, 'pulse.toml'), 'port = = 3\n');
     expect(errorOf({}, dir)).toMatch(/not valid TOML/);
+  });
+
+  it('never shows the password of a URL it refuses, nor of one that changed', () => {
+    const message = errorOf({ PULSE_REDIS_URL: 'http://:hunter2@cache:6379' });
+    expect(message).toContain('config key "redis_url"');
+    expect(message).toContain('http://:***@cache:6379');
+    expect(message).not.toContain('hunter2');
+    const a = loadConfig({}, emptyDir()).config;
+    const b = loadConfig({ PULSE_REDIS_URL: 'redis://:hunter2@cache:6379' }, emptyDir()).config;
+    expect(diffConfig(a, b, ['redis_url'])).toEqual(['redis_url: changed']);
   });
 
   it('diffConfig lists only the keys that changed', () => {

@@ -65,7 +65,7 @@ function describeIssue(issue: z.core.$ZodIssue, merged: unknown, origin: Map<str
   const key = issue.path.join('.');
   const value = getPath(merged, issue.path);
   const from = originOf(issue.path.map(String), origin);
-  const shown = value === undefined ? 'missing' : JSON.stringify(value);
+  const shown = value === undefined ? 'missing' : JSON.stringify(key.endsWith('_url') && typeof value === 'string' ? withoutPassword(value) : value);
   return `config key "${key}" (from ${from}) has value ${shown}: ${issue.message}`;
 }
 
@@ -95,6 +95,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     throw new ConfigError(lines.join('\n'));
   }
   return { config: result.data, ...(Object.keys(fromFile).length ? { file } : {}) };
+}
+
+/** A URL as it may be shown in an error: any password replaced, so start-up messages never leak it. */
+function withoutPassword(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*:)[^@/]*@/i, '$1***@');
 }
 
 /** Lists the keys whose values differ, as `key: old -> new`. */
