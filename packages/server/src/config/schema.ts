@@ -31,6 +31,15 @@ export const ConfigSchema = z.object({
     publishes_per_second: z.coerce.number().int().min(1).max(100_000).default(50),
     connection_token_ttl_seconds: z.coerce.number().int().min(10).max(86_400).default(300),
   }).prefault({}),
+  history: z.object({
+    /** keep history in memory only: no disk writes at all (lost on restart) */
+    memory_only: z.stringbool().or(z.boolean()).default(false),
+    flush_interval_ms: z.coerce.number().int().min(100).max(60_000).default(5000),
+    retention_raw_hours: z.coerce.number().min(1).max(24 * 31).default(24),
+    retention_1m_days: z.coerce.number().min(1).max(366).default(7),
+    retention_1h_days: z.coerce.number().min(1).max(3660).default(90),
+    retention_1d_days: z.coerce.number().min(1).max(36_600).default(730),
+  }).prefault({}),
   auth: z.object({
     session_ttl_hours: z.coerce.number().int().min(1).max(24 * 365).default(24 * 7),
     login_max_attempts: z.coerce.number().int().min(1).max(1000).default(5),
@@ -60,6 +69,12 @@ export const ENV_KEYS: Record<string, string> = {
   PULSE_HUB_MAX_SUBSCRIPTIONS_PER_CONNECTION: 'hub.max_subscriptions_per_connection',
   PULSE_HUB_PUBLISHES_PER_SECOND: 'hub.publishes_per_second',
   PULSE_HUB_CONNECTION_TOKEN_TTL_SECONDS: 'hub.connection_token_ttl_seconds',
+  PULSE_HISTORY_MEMORY_ONLY: 'history.memory_only',
+  PULSE_HISTORY_FLUSH_INTERVAL_MS: 'history.flush_interval_ms',
+  PULSE_HISTORY_RETENTION_RAW_HOURS: 'history.retention_raw_hours',
+  PULSE_HISTORY_RETENTION_1M_DAYS: 'history.retention_1m_days',
+  PULSE_HISTORY_RETENTION_1H_DAYS: 'history.retention_1h_days',
+  PULSE_HISTORY_RETENTION_1D_DAYS: 'history.retention_1d_days',
   PULSE_SESSION_TTL_HOURS: 'auth.session_ttl_hours',
   PULSE_LOGIN_MAX_ATTEMPTS: 'auth.login_max_attempts',
   PULSE_LOCKOUT_MINUTES: 'auth.lockout_minutes',

@@ -4,6 +4,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import * as initial from './migrations/001-initial.js';
+import * as metricHistory from './migrations/002-metric-history.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -15,7 +16,7 @@ export interface Db {
 }
 
 /** Migrations in order; a new one is appended here and never edited once released. */
-const migrations = { '001-initial': initial };
+const migrations = { '001-initial': initial, '002-metric-history': metricHistory };
 
 function provider(dialect: Dialect): MigrationProvider {
   return {

@@ -53,6 +53,36 @@ export interface AuditLogTable {
   detail: string | null;
 }
 
+/** One metric series (a resource's metric); chunks refer to it by the small integer id. */
+export interface MetricSeriesTable {
+  id: Generated<number>;
+  resource: string;
+  metric: string;
+}
+
+/** An encoded chunk of one series in one tier (see history/chunk-format.ts): never one row per sample. */
+export interface MetricChunksTable {
+  series_id: number;
+  tier: string;
+  start_t: number;
+  end_t: number;
+  points: number;
+  data: Buffer;
+}
+
+/** The metric head log: one row per flush with that flush's samples, until their chunks are stored. */
+export interface MetricHeadTable {
+  seq: Generated<number>;
+  data: Buffer;
+}
+
+/** Rollup progress per tier (history/maintenance.ts). */
+export interface MetricRollupsTable {
+  tier: string;
+  done_until: number;
+  series_cursor: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -60,4 +90,8 @@ export interface Database {
   resources: ResourcesTable;
   settings: SettingsTable;
   audit_log: AuditLogTable;
+  metric_series: MetricSeriesTable;
+  metric_chunks: MetricChunksTable;
+  metric_head: MetricHeadTable;
+  metric_rollups: MetricRollupsTable;
 }
