@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { tokenCreate, userAdd } from './cli/commands.js';
+import { dbStats } from './cli/db-stats.js';
 import { USAGE, UsageError } from './cli/usage.js';
 import { ConfigError, loadConfig } from './config/index.js';
 import { startPulse } from './main.js';
@@ -49,6 +50,7 @@ async function main(argv: string[]): Promise<number> {
       help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' },
       name: { type: 'string' }, scopes: { type: 'string' }, user: { type: 'string' }, 'expires-days': { type: 'string' },
       username: { type: 'string' }, password: { type: 'string' }, 'password-stdin': { type: 'boolean' }, role: { type: 'string' },
+      json: { type: 'boolean' },
     },
   });
   if (values.version) {
@@ -69,6 +71,9 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'user add':
       console.log(await userAdd(loadConfig().config, values));
+      return 0;
+    case 'db stats':
+      console.log(await dbStats(loadConfig().config, values));
       return 0;
     default:
       throw new UsageError(`unknown command "${command}"`);

@@ -3,6 +3,10 @@ import { createHub, createMemoryBroker, createMemoryPresenceStore, createRedisBr
 import type { Resource } from '@pulse/protocol';
 import type { Logger } from 'pino';
 import { createApi } from './api/app.js';
+import { createMemoryMetricStore } from './history/metric-store-memory.js';
+import { createSqlMetricStore } from './history/metric-store-sql.js';
+import { retentionOf, startHistoryRecorder } from './history/recorder.js';
+import { historyStorageReport } from './history/storage-report.js';
 import { createAuthenticator, createConnectionTokenService, createLoginLimiter, createSessionService, createTokenService, type Principal } from './auth/index.js';
 import { createAdminFromEnv } from './bootstrap-admin.js';
 import { type Config, diffConfig, RELOADABLE_KEYS } from './config/index.js';
@@ -54,6 +58,18 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
     for (const s of change.samples) series.record(s.id, s.t, s.metrics);
     for (const id of change.diff.remove) series.forget(id);
   });
+  // History keeps its retention from start-up: trimming with one retention and reading with another would disagree.
+  const retention = retentionOf(config.history);
+  const historyLogger = logger.child({ component: 'history' });
+  const memoryOnly = config.history.memory_only;
+  const historyStore = memoryOnly
+    ? createMemoryMetricStore({ now, retention })
+    : createSqlMetricStore({ db, now, retention, logger: historyLogger });
+  const recorder = startHistoryRecorder({
+    registry, store: historyStore, flushIntervalMs: config.history.flush_interval_ms,
+    settings: memoryOnly ? undefined : store.settings, now, logger: historyLogger,
+  });
+  const history = { store: historyStore, retention: () => retention, report: () => (memoryOnly ? Promise.resolve(null) : historyStorageReport(db)) };
   const persistence = persistResources({ registry, store, logger, now, everyMs: 60_000 });
 
   const sessions = createSessionService({ store, now, ttlMs: () => config.auth.session_ttl_hours * 3_600_000 });
@@ -90,7 +106,7 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
   const metrics = createMetrics({ hub: () => hub, resourceCount: () => registry.size, latency });
 
   const webRoot = options.webRoot ?? defaultWebRoot();
-  const app = await createApi({ config: currentConfig, version, now, logger, store, registry, series, sessions, tokens, authenticate, connectionTokens, loginLimiter, metrics, webRoot,
+  const app = await createApi({ config: currentConfig, version, now, logger, store, registry, series, history, sessions, tokens, authenticate, connectionTokens, loginLimiter, metrics, webRoot,
     endConnections: (match) => {
       connectionTokens.revokeMatching(match);
       return hub.disconnect((p) => match(p as Principal));
@@ -129,10 +145,10 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
     hub,
     reload(next) {
       const applied = diffConfig(config, next, RELOADABLE_KEYS);
-      const all = diffConfig(config, next, ['host', 'port', 'data_dir', 'database_url', 'redis_url', 'redis_prefix', 'trust_proxy', 'local.enabled', 'hub']);
+      const all = diffConfig(config, next, ['host', 'port', 'data_dir', 'database_url', 'redis_url', 'redis_prefix', 'trust_proxy', 'local.enabled', 'hub', 'history']);
       config = {
         ...next, host: config.host, port: config.port, data_dir: config.data_dir, database_url: config.database_url, redis_url: config.redis_url, redis_prefix: config.redis_prefix,
-        trust_proxy: config.trust_proxy, local: { ...next.local, enabled: config.local.enabled }, hub: config.hub,
+        trust_proxy: config.trust_proxy, local: { ...next.local, enabled: config.local.enabled }, hub: config.hub, history: config.history,
       };
       logger.level = config.log.level;
       local?.setInterval(config.local.interval_ms);
@@ -145,6 +161,7 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
       await hub.close();
       await app.close();
       await persistence.stop();
+      await recorder.stop();
       await store.close();
       logger.info('Pulse stopped');
     },

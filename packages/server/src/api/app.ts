@@ -6,6 +6,7 @@ import { createAccessHook } from './access.js';
 import type { ApiDeps } from './deps.js';
 import { onError } from './errors.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerHistoryRoutes } from './routes/history.js';
 import { registerResourceRoutes } from './routes/resources.js';
 import { registerSessionRoutes } from './routes/session.js';
 import { registerSystemRoutes } from './routes/system.js';
@@ -43,6 +44,7 @@ export async function createApi(deps: ApiDeps) {
   registerHealthRoutes(app, deps);
   registerSessionRoutes(app, deps);
   registerResourceRoutes(app, deps);
+  registerHistoryRoutes(app, deps);
   registerTokenRoutes(app, deps);
   registerSystemRoutes(app, deps);
   await registerWeb(app, deps.webRoot);

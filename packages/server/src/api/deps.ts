@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import type { Registry as PromRegistry } from 'prom-client';
 import type { Authenticate, ConnectionTokenService, LoginLimiter, Principal, SessionService, TokenService } from '../auth/index.js';
 import type { Config } from '../config/index.js';
+import type { StorageReport } from '../history/storage-report.js';
+import type { MetricStore, RetentionMs } from '../history/types.js';
 import type { RecentSeries, Registry } from '../resources/index.js';
 import type { StateStore } from '../store/index.js';
 
@@ -14,6 +16,12 @@ export interface ApiDeps {
   store: StateStore;
   registry: Registry;
   series: RecentSeries;
+  history: {
+    store: MetricStore;
+    retention: () => RetentionMs;
+    /** what the database holds; null in memory-only mode */
+    report: () => Promise<StorageReport | null>;
+  };
   sessions: SessionService;
   tokens: TokenService;
   authenticate: Authenticate;

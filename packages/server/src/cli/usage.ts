@@ -14,6 +14,8 @@ Commands:
         [--user USERNAME] [--expires-days D]
   user add --username N --password-stdin [--role admin|viewer]
                                       add a user (or --password P, visible to other local users)
+  db stats [--json]                   series, bytes per tier and bytes written per hour of the
+                                      metric history (safe while the server runs)
 
 Options:
   -h, --help      show this help

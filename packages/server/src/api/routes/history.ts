@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { readHistory } from '../../history/history-query.js';
-import { type MetricStore, type RetentionMs, TIERS } from '../../history/types.js';
+import { TIERS } from '../../history/types.js';
 import type { ApiDeps } from '../deps.js';
 import { AppError } from '../errors.js';
 import type { ZodApp } from '../zod-app.js';
@@ -22,8 +22,22 @@ const Series = z.object({
   min: z.array(z.number()).optional(), max: z.array(z.number()).optional(), count: z.array(z.number()).optional(),
 });
 
+const TierReport = z.object({ tier: z.enum(TIERS), chunks: z.number(), points: z.number(), bytes: z.number(), oldest: z.number().nullable(), newest: z.number().nullable() });
+const Stats = z.object({
+  memoryOnly: z.boolean(),
+  live: z.object({
+    series: z.number(), bytesByTier: z.record(z.enum(TIERS), z.number()), samplesAccepted: z.number(), samplesDropped: z.number(),
+    bytesWrittenLastHour: z.number(), flushes: z.number(),
+  }).describe('this process since it started'),
+  storage: z.object({
+    dialect: z.enum(['sqlite', 'postgres']), series: z.number(), tiers: z.array(TierReport),
+    headLog: z.object({ rows: z.number(), bytes: z.number() }), databaseBytes: z.number(),
+    lastHour: z.object({ at: z.number(), bytesWritten: z.number(), samplesAccepted: z.number(), samplesDropped: z.number(), series: z.number() }).nullable(),
+  }).nullable().describe('what the database holds; null in memory-only mode'),
+});
+
 /** Long-term history: picks the tier from the range, falls back where a tier is empty, downsamples. */
-export function registerHistoryRoutes(app: ZodApp, deps: Pick<ApiDeps, 'registry' | 'now'> & { history: MetricStore; retention: () => RetentionMs }): void {
+export function registerHistoryRoutes(app: ZodApp, deps: Pick<ApiDeps, 'registry' | 'now' | 'history'>): void {
   app.get('/api/metrics/history', {
     config: { access: 'monitoring:read' },
     schema: {
@@ -38,11 +52,22 @@ export function registerHistoryRoutes(app: ZodApp, deps: Pick<ApiDeps, 'registry
     const from = request.query.from ?? to - 3_600_000;
     if (from >= to) throw new AppError(400, 'history.range', `"from" (${from}) must be before "to" (${to}).`);
     if (to - from > FIVE_YEARS_MS) throw new AppError(400, 'history.range', 'A range may span at most five years.');
-    const series = await readHistory(deps.history, { resource, metrics, from, to, points }, now, deps.retention());
+    const series = await readHistory(deps.history.store, { resource, metrics, from, to, points }, now, deps.history.retention());
     const known = deps.registry.get(resource);
     const unknown = series.filter((s) => s.t.length === 0 && !(known && s.metric in known.metrics)).map((s) => s.metric);
     if (!known && unknown.length === series.length) throw new AppError(404, 'resource.not_found', `No resource with id "${resource}" and no history for it.`);
     if (unknown.length > 0) throw new AppError(400, 'history.unknown_metric', `No metric ${unknown.map((m) => `"${m}"`).join(', ')} for "${resource}".`);
     return { resource, from, to, series };
+  });
+
+  app.get('/api/metrics/stats', {
+    config: { access: 'monitoring:read' },
+    schema: {
+      summary: 'How much metric history is kept and written', tags: ['metrics'],
+      response: { 200: Stats },
+    },
+  }, async () => {
+    const [live, storage] = await Promise.all([deps.history.store.stats(), deps.history.report()]);
+    return { memoryOnly: storage === null, live, storage };
   });
 }

@@ -1,0 +1,100 @@
+import type { Logger } from 'pino';
+import type { Registry } from '../resources/index.js';
+import type { SettingsRepo } from '../store/settings.js';
+import type { MetricStore, RetentionMs, Sample } from './types.js';
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+/** Settings key of the last complete hour's write figures, so `pulse db stats` can show them from another process. */
+export const LAST_HOUR_KEY = 'history.last_hour';
+
+export interface LastHourRecord {
+  /** end of the hour, ms since the epoch */
+  at: number;
+  bytesWritten: number;
+  samplesAccepted: number;
+  samplesDropped: number;
+  series: number;
+}
+
+export interface HistoryConfig {
+  flush_interval_ms: number;
+  retention_raw_hours: number;
+  retention_1m_days: number;
+  retention_1h_days: number;
+  retention_1d_days: number;
+}
+
+export function retentionOf(config: HistoryConfig): RetentionMs {
+  return {
+    raw: config.retention_raw_hours * HOUR,
+    '1m': config.retention_1m_days * DAY,
+    '1h': config.retention_1h_days * DAY,
+    '1d': config.retention_1d_days * DAY,
+  };
+}
+
+export interface RecorderOptions {
+  registry: Pick<Registry, 'subscribe'>;
+  store: MetricStore;
+  flushIntervalMs: number;
+  /** How often rollups and trimming run; each call does bounded work. */
+  maintainEveryMs?: number;
+  /** Where the hourly write figures are kept; absent in memory-only mode (no disk writes at all). */
+  settings?: SettingsRepo | undefined;
+  now: () => number;
+  logger: Logger;
+}
+
+/**
+ * Feeds every registry sample into the metric store and runs its flushes and maintenance on timers.
+ * One step at a time: a slow database delays the next flush instead of piling them up.
+ */
+export function startHistoryRecorder(options: RecorderOptions): { stop(): Promise<void> } {
+  const { store, logger, now } = options;
+  const unsubscribe = options.registry.subscribe((change) => {
+    if (change.samples.length === 0) return;
+    const samples: Sample[] = [];
+    for (const s of change.samples) {
+      for (const [metric, v] of Object.entries(s.metrics)) samples.push({ resource: s.id, metric, t: s.t, v });
+    }
+    store.append(samples);
+  });
+
+  let busy: Promise<void> = Promise.resolve();
+  let stopped = false;
+  const step = (what: string, work: () => Promise<void>) => {
+    busy = busy.then(work).catch((err: unknown) => logger.error({ err }, `metric history ${what} failed; will retry`));
+  };
+  let lastHour = Math.floor(now() / HOUR);
+  const recordHour = async () => {
+    const hour = Math.floor(now() / HOUR);
+    if (hour === lastHour || !options.settings) return;
+    lastHour = hour;
+    const s = await store.stats();
+    const record: LastHourRecord = { at: hour * HOUR, bytesWritten: s.bytesWrittenLastHour, samplesAccepted: s.samplesAccepted, samplesDropped: s.samplesDropped, series: s.series };
+    await options.settings.set(LAST_HOUR_KEY, JSON.stringify(record));
+  };
+
+  const flushTimer = setInterval(() => step('flush', () => store.flush()), options.flushIntervalMs);
+  const maintainTimer = setInterval(() => step('maintenance', async () => {
+    await store.maintain();
+    await recordHour();
+  }), options.maintainEveryMs ?? 60_000);
+  flushTimer.unref();
+  maintainTimer.unref();
+
+  return {
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      unsubscribe();
+      clearInterval(flushTimer);
+      clearInterval(maintainTimer);
+      await busy;
+      // close() writes every open chunk, so the next start has no head log to replay.
+      await store.close();
+    },
+  };
+}
