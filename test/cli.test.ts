@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { describe, expect, it } from 'vitest';
+import { seedHistory } from '../packages/server/test-support/seed-history.js';
 
 // Runs the built CLI exactly as `npm run pulse -- …` does; `npm test` builds it first.
 const CLI = new URL('../packages/server/dist/cli.js', import.meta.url).pathname;
@@ -111,4 +112,23 @@ describe.skipIf(!built && !process.env.CI)('pulse serve reloads on SIGHUP', () =
       child.kill('SIGTERM');
     }
   });
+
+  it('db stats reports series, points and bytes per tier, readable and as JSON', async () => {
+    const env = freshData();
+    const empty = pulse(['db', 'stats'], env);
+    expect(empty).toMatchObject({ code: 0, out: expect.stringContaining('0 series') });
+    expect(empty.out).toContain('not recorded yet');
+    await seedHistory(env.PULSE_DATA_DIR, [{ resource: 'vm:1', metric: 'cpu', value: (t) => (t / 60_000) % 100 }], { days: 3, stepMs: 10_000 });
+    const text = pulse(['db', 'stats'], env);
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/metric history \(sqlite\): 1 series, database [\d.]+ [KM]B on disk/);
+    expect(text.out).toMatch(/^raw\s+\d+\s+[\d,]+\s/m);
+    const report = JSON.parse(pulse(['db', 'stats', '--json'], env).out);
+    expect(report.series).toBe(1);
+    const points = Object.fromEntries(report.tiers.map((t: { tier: string; points: number }) => [t.tier, t.points]));
+    // Three days at 10 s, raw kept for 24 h; the 1 h tier holds every finished hour.
+    expect(points['1h']).toBeGreaterThanOrEqual(71);
+    expect(points.raw).toBeGreaterThan(8000);
+    expect(points.raw).toBeLessThan(3 * 8640);
+  }, 60_000);
 });
