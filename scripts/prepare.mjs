@@ -37,7 +37,7 @@ if (!existsSync(installedLock) || mtime(installedLock) < mtime(join(root, 'packa
 }
 
 const serverOut = join(root, 'packages/server/dist/cli.js');
-const tsSources = ['protocol', 'hub', 'client', 'server'].map((p) => newest(join(root, 'packages', p, 'src')));
+const tsSources = ['protocol', 'hub', 'client', 'collectors', 'server', 'agent'].map((p) => newest(join(root, 'packages', p, 'src')));
 if (force || !existsSync(serverOut) || Math.max(...tsSources) > mtime(serverOut)) {
   log('compiling TypeScript…');
   run(join(root, 'node_modules/.bin/tsc'), ['-b']);

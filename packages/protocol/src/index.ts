@@ -2,3 +2,4 @@ export * from './resource.js';
 export * from './frames.js';
 export * from './codec.js';
 export * from './api.js';
+export * from './agent.js';
