@@ -1,1 +1,13 @@
-export {};
+// Docker Engine API collector (containers, events) — issue 5.
+export * from './docker/index.js';
+
+// Host collector: this machine from /proc, /sys and statfs, shared by the server's local source and pulse-agent.
+export { createHostCollector } from './host/host-collector.js';
+export type { HostCollectorLogger, HostCollectorOptions, ObservedHost } from './host/host-collector.js';
+export { readDmiUuid, readHostname, readMachineId } from './host/host-identity.js';
+export type { Statfs, StatfsResult, FilesystemUsage } from './host/filesystems.js';
+export type { DiskUsage } from './host/disks.js';
+export type { InterfaceUsage } from './host/interfaces.js';
+export type { ProcessCounts } from './host/processes.js';
+export type { TemperatureReading } from './host/temperatures.js';
+export type { TopProcess, TopProcesses } from './host/top-processes.js';

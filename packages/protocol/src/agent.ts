@@ -65,11 +65,18 @@ export const AgentReportBatch = z.object({
 });
 export type AgentReportBatch = z.infer<typeof AgentReportBatch>;
 
-/** What the server answers a batch with; the agent adopts `intervalMs`. */
+/**
+ * What the server answers a batch with; the agent adopts `intervalMs`. Every report of the batch is
+ * accounted for (accepted + duplicates + rejected), so the agent drops the whole batch from its buffer.
+ */
 export const AgentReportAnswer = z.object({
   accepted: z.number().int().nonnegative(),
   /** reports already seen (same runId and seq), acknowledged but not applied again */
   duplicates: z.number().int().nonnegative(),
+  /** reports refused one by one (a sampling time more than a day off after skew correction); resending will not help */
+  rejected: z.number().int().nonnegative().default(0),
+  /** why reports were rejected, at most a few lines */
+  problems: z.array(z.string()).max(10).optional(),
   intervalMs: z.number().int().positive(),
 });
 export type AgentReportAnswer = z.infer<typeof AgentReportAnswer>;
@@ -89,3 +96,63 @@ export const AgentEnrolmentAnswer = z.object({
   intervalMs: z.number().int().positive(),
 });
 export type AgentEnrolmentAnswer = z.infer<typeof AgentEnrolmentAnswer>;
+
+/** Install tokens are `pulse_install_<id>.<secret>`; agent tokens are `pulse_agent_<id>.<secret>`, id being the agent's. */
+export const INSTALL_TOKEN_PREFIX = 'pulse_install_';
+export const AGENT_TOKEN_PREFIX = 'pulse_agent_';
+
+/** `POST /api/agents/install-tokens` body. */
+export const NewInstallToken = z.object({
+  expiresInHours: z.number().int().min(1).max(720).default(24),
+  maxUses: z.number().int().min(1).max(1000).default(1),
+});
+export type NewInstallToken = z.infer<typeof NewInstallToken>;
+
+/** An install token as listed: never its secret. */
+export const InstallToken = z.object({
+  id: z.string(),
+  createdAt: z.number(),
+  /** who created it (`user:<id>` or `token:<id>`) */
+  createdBy: z.string(),
+  expiresAt: z.number(),
+  maxUses: z.number().int(),
+  uses: z.number().int(),
+  lastUsedAt: z.number().nullable(),
+});
+export type InstallToken = z.infer<typeof InstallToken>;
+
+/** The answer to creating an install token: the token and the command to paste, shown once. */
+export const CreatedInstallToken = z.object({
+  id: z.string(),
+  token: z.string(),
+  expiresAt: z.number(),
+  maxUses: z.number().int(),
+  /** `curl -fsSL '<server>/api/agents/install.sh?token=<token>' | sudo sh` */
+  command: z.string(),
+  /** set when the command travels over plain HTTP, saying what that means */
+  note: z.string().optional(),
+});
+export type CreatedInstallToken = z.infer<typeof CreatedInstallToken>;
+
+/** never: enrolled but no report yet; offline: missed `agents.offline_after_intervals` reports. */
+export const AgentStatus = z.enum(['online', 'offline', 'never']);
+export type AgentStatus = z.infer<typeof AgentStatus>;
+
+/** `GET /api/agents`: one enrolled agent. */
+export const AgentInfo = z.object({
+  id: z.string(),
+  hostname: z.string(),
+  machineId: z.string().nullable(),
+  version: z.string(),
+  status: AgentStatus,
+  enrolledAt: z.number(),
+  lastReportAt: z.number().nullable(),
+  /** the interval the agent last reported using, else the server's */
+  intervalMs: z.number().int(),
+  /** the host resource it feeds, which may be shared with other sources (identity matching) */
+  resourceId: z.string().nullable(),
+  docker: DockerState.nullable(),
+  /** server clock minus agent clock when larger than 2 s, else 0 */
+  clockSkewMs: z.number(),
+});
+export type AgentInfo = z.infer<typeof AgentInfo>;

@@ -14,6 +14,8 @@ export type ResourceStatus = z.infer<typeof ResourceStatus>;
 /** What lets the registry recognise one machine reported by two sources. */
 export const ResourceIdentity = z.object({
   machineId: z.string().optional(),
+  /** SMBIOS system UUID: what a hypervisor and the agent inside its VM both know */
+  dmiUuid: z.string().optional(),
   hostnames: z.array(z.string()).optional(),
   macs: z.array(z.string()).optional(),
   ips: z.array(z.string()).optional(),

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { createHub, createMemoryBroker, createMemoryPresenceStore, createRedisBroker, createRedisPresenceStore, type Hub } from '@pulse/hub';
 import type { Resource } from '@pulse/protocol';
 import type { Logger } from 'pino';
+import { createAgentService, createInstallAssets, defaultAgentAssetsDir } from './agents/index.js';
 import { createApi } from './api/app.js';
 import { createMemoryMetricStore } from './history/metric-store-memory.js';
 import { createSqlMetricStore } from './history/metric-store-sql.js';
@@ -14,6 +15,7 @@ import { createLatencyHistogram, createMetrics } from './observability/metrics.j
 import { persistResources } from './persistence.js';
 import { attachWebSocket, publishRegistryChanges, pulseNamespaces, registerRealtimeRoutes, registerSseRoute } from './realtime/index.js';
 import { createRecentSeries, createRegistry, type Source } from './resources/index.js';
+import { dockerSourcesFromConfig } from './sources/docker/index.js';
 import { createLocalSource } from './sources/local/index.js';
 import { createStateStore, openDatabase } from './store/index.js';
 
@@ -46,6 +48,8 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
   let config = options.config;
   const currentConfig = () => config;
 
+  // Built first so an unreadable certificate stops start-up before anything is opened.
+  const dockerSources = dockerSourcesFromConfig(config.docker.remotes, logger);
   const db = await openDatabase({ url: config.database_url, dataDir: config.data_dir });
   const store = createStateStore(db);
   await createAdminFromEnv(options.env ?? process.env, store, logger, now);
@@ -71,6 +75,8 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
   });
   const history = { store: historyStore, retention: () => retention, report: () => (memoryOnly ? Promise.resolve(null) : historyStorageReport(db)) };
   const persistence = persistResources({ registry, store, logger, now, everyMs: 60_000 });
+  const agents = await createAgentService({ store, registry, config: () => config.agents, now, logger: logger.child({ component: 'agents' }) });
+  const agentAssets = createInstallAssets(() => config.agents.assets_dir ?? defaultAgentAssetsDir());
 
   const sessions = createSessionService({ store, now, ttlMs: () => config.auth.session_ttl_hours * 3_600_000 });
   const tokens = createTokenService({ store, now });
@@ -106,7 +112,7 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
   const metrics = createMetrics({ hub: () => hub, resourceCount: () => registry.size, latency });
 
   const webRoot = options.webRoot ?? defaultWebRoot();
-  const app = await createApi({ config: currentConfig, version, now, logger, store, registry, series, history, sessions, tokens, authenticate, connectionTokens, loginLimiter, metrics, webRoot,
+  const app = await createApi({ config: currentConfig, version, now, logger, store, registry, series, history, sessions, tokens, authenticate, connectionTokens, loginLimiter, metrics, webRoot, agents, agentAssets,
     endConnections: (match) => {
       connectionTokens.revokeMatching(match);
       return hub.disconnect((p) => match(p as Principal));
@@ -123,6 +129,7 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
   const sources: Source[] = [];
   const local = config.local.enabled ? createLocalSource({ intervalMs: config.local.interval_ms, logger: logger.child({ component: 'source.local' }) }) : undefined;
   if (local) sources.push(local);
+  sources.push(...dockerSources);
   for (const source of sources) {
     source.start((observation) => {
       try {
@@ -145,10 +152,10 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
     hub,
     reload(next) {
       const applied = diffConfig(config, next, RELOADABLE_KEYS);
-      const all = diffConfig(config, next, ['host', 'port', 'data_dir', 'database_url', 'redis_url', 'redis_prefix', 'trust_proxy', 'local.enabled', 'hub', 'history']);
+      const all = diffConfig(config, next, ['host', 'port', 'data_dir', 'database_url', 'redis_url', 'redis_prefix', 'trust_proxy', 'local.enabled', 'hub', 'history', 'docker']);
       config = {
         ...next, host: config.host, port: config.port, data_dir: config.data_dir, database_url: config.database_url, redis_url: config.redis_url, redis_prefix: config.redis_prefix,
-        trust_proxy: config.trust_proxy, local: { ...next.local, enabled: config.local.enabled }, hub: config.hub, history: config.history,
+        trust_proxy: config.trust_proxy, local: { ...next.local, enabled: config.local.enabled }, hub: config.hub, history: config.history, docker: config.docker,
       };
       logger.level = config.log.level;
       local?.setInterval(config.local.interval_ms);
@@ -160,6 +167,7 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
       stopPublishing();
       await hub.close();
       await app.close();
+      await agents.stop();
       await persistence.stop();
       await recorder.stop();
       await store.close();

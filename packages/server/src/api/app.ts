@@ -5,6 +5,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import { createAccessHook } from './access.js';
 import type { ApiDeps } from './deps.js';
 import { onError } from './errors.js';
+import { registerAgentRoutes } from './routes/agents.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerHistoryRoutes } from './routes/history.js';
 import { registerResourceRoutes } from './routes/resources.js';
@@ -47,6 +48,7 @@ export async function createApi(deps: ApiDeps) {
   registerHistoryRoutes(app, deps);
   registerTokenRoutes(app, deps);
   registerSystemRoutes(app, deps);
+  registerAgentRoutes(app, deps);
   await registerWeb(app, deps.webRoot);
   return app;
 }

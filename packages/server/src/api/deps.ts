@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Registry as PromRegistry } from 'prom-client';
+import type { AgentService, InstallAssets } from '../agents/index.js';
 import type { Authenticate, ConnectionTokenService, LoginLimiter, Principal, SessionService, TokenService } from '../auth/index.js';
 import type { Config } from '../config/index.js';
 import type { StorageReport } from '../history/storage-report.js';
@@ -30,6 +31,10 @@ export interface ApiDeps {
   metrics: PromRegistry;
   /** Ends live realtime connections of principals that lost access (sign-out, revoked token). */
   endConnections: (match: (principal: Principal) => boolean) => number;
+  /** Enrolled push agents: install tokens, enrolment, report ingest. */
+  agents: AgentService;
+  /** The agent installer template and bundle handed to machines being enrolled. */
+  agentAssets: InstallAssets;
   /** Directory of the built web app; absent when it has not been built. */
   webRoot?: string | undefined;
 }

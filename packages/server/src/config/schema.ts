@@ -2,6 +2,23 @@ import { z } from 'zod';
 
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
+const DockerRemote = z.object({
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, '1-64 letters, digits, "_", "." or "-"'),
+  url: z.string().regex(/^(tcp|https|unix):\/\//, 'a tcp://host:2376, https://host:2376 or unix:///path.sock URL'),
+  /** PEM files for TLS; cert and key together */
+  ca: z.string().min(1).optional(),
+  cert: z.string().min(1).optional(),
+  key: z.string().min(1).optional(),
+  /** allow plain tcp:// without TLS: an open Docker API is root on that machine, so it must be asked for */
+  insecure: z.boolean().default(false),
+  interval_ms: z.coerce.number().int().min(1000).max(3_600_000).default(10_000),
+  timeout_ms: z.coerce.number().int().min(100).max(120_000).default(5000),
+  stats_concurrency: z.coerce.number().int().min(1).max(32).default(4),
+}).refine((r) => (r.cert === undefined) === (r.key === undefined), { message: 'cert and key go together', path: ['key'] })
+  .refine((r) => !r.url.startsWith('tcp://') || r.insecure || r.ca !== undefined || r.cert !== undefined, {
+    message: 'plain tcp:// has no TLS: give ca (and cert/key), use https://, or set insecure = true', path: ['url'],
+  });
+
 /**
  * Every setting Pulse reads, with its default. Keys are the TOML keys; `ENV_KEYS` maps the
  * environment variables onto them. One schema validates all three layers after they merge.
@@ -40,6 +57,21 @@ export const ConfigSchema = z.object({
     retention_1h_days: z.coerce.number().min(1).max(3660).default(90),
     retention_1d_days: z.coerce.number().min(1).max(36_600).default(730),
   }).prefault({}),
+  agents: z.object({
+    /** how often agents report; each answer tells them, so a change reaches them within one report */
+    interval_ms: z.coerce.number().int().min(1000).max(3_600_000).default(10_000),
+    /** an agent is offline after this many of its intervals without a report */
+    offline_after_intervals: z.coerce.number().int().min(2).max(100).default(3),
+    /** enrolments past this many agents are refused (re-enrolling an existing one is not) */
+    max_agents: z.coerce.number().int().min(1).max(100_000).default(1000),
+    /** directory holding install/install.sh and dist/pulse-agent.mjs; default: packages/agent of this install */
+    assets_dir: z.string().min(1).optional(),
+  }).prefault({}),
+  docker: z.object({
+    /** Docker engines Pulse polls directly, without an agent (TOML `[[docker.remotes]]` tables) */
+    remotes: z.array(DockerRemote).default([])
+      .refine((list) => new Set(list.map((r) => r.name)).size === list.length, 'each remote needs its own name'),
+  }).prefault({}),
   auth: z.object({
     session_ttl_hours: z.coerce.number().int().min(1).max(24 * 365).default(24 * 7),
     login_max_attempts: z.coerce.number().int().min(1).max(1000).default(5),
@@ -75,6 +107,10 @@ export const ENV_KEYS: Record<string, string> = {
   PULSE_HISTORY_RETENTION_1M_DAYS: 'history.retention_1m_days',
   PULSE_HISTORY_RETENTION_1H_DAYS: 'history.retention_1h_days',
   PULSE_HISTORY_RETENTION_1D_DAYS: 'history.retention_1d_days',
+  PULSE_AGENTS_INTERVAL_MS: 'agents.interval_ms',
+  PULSE_AGENTS_OFFLINE_AFTER_INTERVALS: 'agents.offline_after_intervals',
+  PULSE_AGENTS_MAX_AGENTS: 'agents.max_agents',
+  PULSE_AGENTS_ASSETS_DIR: 'agents.assets_dir',
   PULSE_SESSION_TTL_HOURS: 'auth.session_ttl_hours',
   PULSE_LOGIN_MAX_ATTEMPTS: 'auth.login_max_attempts',
   PULSE_LOCKOUT_MINUTES: 'auth.lockout_minutes',
@@ -84,6 +120,7 @@ export const ENV_KEYS: Record<string, string> = {
 export const RELOADABLE_KEYS = [
   'log.level', 'local.interval_ms', 'allowed_origins',
   'auth.session_ttl_hours', 'auth.login_max_attempts', 'auth.lockout_minutes',
+  'agents.interval_ms', 'agents.offline_after_intervals', 'agents.max_agents', 'agents.assets_dir',
 ] as const;
 
 /** Keys read as comma-separated lists when they come from the environment. */

@@ -15,6 +15,12 @@ describe('recent series', () => {
     expect(series.read('h', ['cpu'], 28_000).cpu!.v).toEqual([28, 29, 30]);
   });
 
+  it('keeps points in time order when two sources of one machine interleave out of order', () => {
+    const series = createRecentSeries({ windowMs: 60_000, now: () => 10_000 });
+    for (const [t, v] of [[1000, 1], [3000, 3], [2000, 2], [4000, 4], [3500, 3.5], [2000, 2.5]] as const) series.record('h', t, { cpu: v });
+    expect(series.read('h', ['cpu'], 0).cpu).toEqual({ t: [1000, 2000, 3000, 3500, 4000], v: [1, 2.5, 3, 3.5, 4] });
+  });
+
   it('stays bounded over a long run', () => {
     let now = 0;
     const series = createRecentSeries({ windowMs: 3_600_000, now: () => now });

@@ -5,8 +5,19 @@ class Series {
   start = 0;
 
   push(t: number, v: number, cutoff: number): void {
-    this.t.push(t);
-    this.v.push(v);
+    let at = this.t.length;
+    // Two sources reporting one machine (identity matching) interleave their samples a little out of
+    // order; keep the arrays sorted. The right place is almost always within a step or two of the end.
+    while (at > this.start && this.t[at - 1]! > t) at--;
+    if (at === this.t.length) {
+      this.t.push(t);
+      this.v.push(v);
+    } else if (this.t[at - 1] === t && at - 1 >= this.start) {
+      this.v[at - 1] = v;
+    } else {
+      this.t.splice(at, 0, t);
+      this.v.splice(at, 0, v);
+    }
     this.trim(cutoff);
   }
 

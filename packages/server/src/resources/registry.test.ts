@@ -38,7 +38,7 @@ describe('registry', () => {
   it('removes what a complete observation of the same source no longer reports', () => {
     const registry = createRegistry();
     registry.apply({ source: 'local', at: 1, resources: [host(), host({ id: 'host:b' })], complete: true });
-    registry.apply({ source: 'other', at: 1, resources: [host({ id: 'x:1', source: 'other' })], complete: true });
+    registry.apply({ source: 'other', at: 1, resources: [host({ id: 'x:1', source: 'other', identity: {} })], complete: true });
     const change = registry.apply({ source: 'local', at: 2, resources: [host()], complete: true });
     expect(change.diff.remove).toEqual(['host:b']);
     expect(registry.list().map((r) => r.id).sort()).toEqual(['host:a', 'x:1']);
@@ -64,5 +64,113 @@ describe('registry', () => {
       registry.apply({ source: 'local', at: i, resources: [host({ metrics: { cpu: i % 5, 'mem.used': 100 + (i % 3) }, status: i % 7 ? 'online' : 'degraded' })], complete: true });
     }
     expect([...mirror.values()]).toEqual(registry.list());
+  });
+});
+
+describe('registry identity matching', () => {
+  const MID = '3d1219c7c4c5404aaa1f6d2a48adfda4';
+  const local = (over: Partial<ObservedResource> = {}): ObservedResource => host({
+    id: `host:${MID}`, name: 'pve1', source: 'local', metrics: { cpu: 10, 'mem.used': 100 }, details: { system: { kernel: '6.8' } },
+    identity: { machineId: MID, hostnames: ['pve1'], macs: ['bc:24:11:00:00:01'] }, ...over,
+  });
+  const agentHost = (agentId: string, over: Partial<ObservedResource> = {}): ObservedResource => host({
+    id: `host:agent:${agentId}`, name: 'pve1', source: `agent:${agentId}`, metrics: { cpu: 30, 'agent.only': 1 }, details: { agent: { id: agentId } },
+    identity: { machineId: MID, hostnames: ['pve1'], macs: ['bc:24:11:00:00:01'] }, ...over,
+  });
+  const container = (agentId: string, id: string): ObservedResource => ({
+    id: `container:agent:${agentId}/${id}`, type: 'app-container', name: id, parentId: `host:agent:${agentId}`, source: `agent:${agentId}`,
+    status: 'online', metrics: { cpu: 1 }, details: {}, identity: {}, tags: [],
+  });
+  const agentObservation = (agentId: string, at: number, resources: ObservedResource[]) => ({ source: `agent:${agentId}`, at, resources, complete: true });
+
+  it('makes the local host and an agent on the same machine one resource, metrics merged with the newest winning', () => {
+    const registry = createRegistry();
+    registry.apply({ source: 'local', at: 1, resources: [local()], complete: true });
+    const change = registry.apply(agentObservation('a1', 2, [agentHost('a1'), container('a1', 'c1')]));
+    expect(registry.list().filter((r) => r.type === 'host')).toHaveLength(1);
+    const merged = registry.get(`host:${MID}`)!;
+    expect(merged).toMatchObject({
+      source: 'local', name: 'pve1', status: 'online', lastSeen: 2,
+      metrics: { cpu: 30, 'mem.used': 100, 'agent.only': 1 },
+      details: { system: { kernel: '6.8' }, agent: { id: 'a1' }, alsoSeenBy: ['agent:a1'] },
+    });
+    expect(registry.resolve('host:agent:a1')).toBe(`host:${MID}`);
+    // The agent's container hangs under the one host, and its samples are recorded under that id.
+    expect(registry.get('container:agent:a1/c1')!.parentId).toBe(`host:${MID}`);
+    expect(change.samples.map((s) => s.id)).toEqual([`host:${MID}`, 'container:agent:a1/c1']);
+    expect(change.samples[0]!.metrics).toEqual({ cpu: 30, 'agent.only': 1 });
+    registry.apply({ source: 'local', at: 3, resources: [local({ metrics: { cpu: 12, 'mem.used': 101 } })], complete: true });
+    expect(registry.get(`host:${MID}`)!.metrics).toEqual({ cpu: 12, 'mem.used': 101, 'agent.only': 1 });
+  });
+
+  it('keeps two machines apart when their machine ids differ, even with the same hostname and MAC', () => {
+    const registry = createRegistry();
+    registry.apply({ source: 'local', at: 1, resources: [local()], complete: true });
+    registry.apply(agentObservation('a1', 2, [agentHost('a1', { identity: { machineId: 'f'.repeat(32), hostnames: ['pve1'], macs: ['bc:24:11:00:00:01'] } })]));
+    expect(registry.list().map((r) => r.id).sort()).toEqual(['host:3d1219c7c4c5404aaa1f6d2a48adfda4', 'host:agent:a1']);
+  });
+
+  it('joins on hostname and a shared MAC when there is no machine id, but not on the MAC alone', () => {
+    const registry = createRegistry();
+    const vm = (id: string, name: string): ObservedResource => host({ id, type: 'vm', name, source: 'proxmox:lab', identity: { hostnames: [name], macs: ['BC:24:11:AA:BB:CC'] } });
+    registry.apply({ source: 'proxmox:lab', at: 1, resources: [vm('vm:lab/101', 'web'), vm('vm:lab/102', 'db')], complete: true });
+    registry.apply(agentObservation('a1', 2, [agentHost('a1', { name: 'web', identity: { machineId: MID, hostnames: ['web.lan'], macs: ['bc:24:11:aa:bb:cc'] } })]));
+    registry.apply(agentObservation('a2', 2, [agentHost('a2', { name: 'cache', identity: { machineId: 'e'.repeat(32), hostnames: ['cache'], macs: ['bc:24:11:aa:bb:cc'] } })]));
+    expect(registry.resolve('host:agent:a1')).toBe('vm:lab/101');
+    expect(registry.get('vm:lab/101')).toMatchObject({ type: 'vm', source: 'proxmox:lab', details: { alsoSeenBy: ['agent:a1'] } });
+    expect(registry.resolve('host:agent:a2')).toBe('host:agent:a2');
+  });
+
+  it('never joins two agents, so a cloned VM with a copied machine id cannot take over another agent\'s host', () => {
+    const registry = createRegistry();
+    registry.apply(agentObservation('a1', 1, [agentHost('a1')]));
+    registry.apply(agentObservation('a2', 2, [agentHost('a2', { metrics: { cpu: 99 } })]));
+    expect(registry.get('host:agent:a1')!.metrics.cpu).toBe(30);
+    expect(registry.get('host:agent:a2')!.metrics.cpu).toBe(99);
+  });
+
+  it('a complete observation withdraws only its own part of a shared resource', () => {
+    const registry = createRegistry();
+    registry.apply({ source: 'local', at: 1, resources: [local()], complete: true });
+    registry.apply(agentObservation('a1', 2, [agentHost('a1'), container('a1', 'c1')]));
+    // The agent is removed: its container goes, the host stays as the local source's alone.
+    const gone = registry.apply(agentObservation('a1', 3, []));
+    expect(gone.diff.remove).toEqual(['container:agent:a1/c1']);
+    expect(registry.get(`host:${MID}`)).toMatchObject({ metrics: { cpu: 10, 'mem.used': 100 }, details: { alsoSeenBy: [] } });
+    expect(registry.resolve('host:agent:a1')).toBeUndefined();
+    // Now the other way round: the local source stops reporting its host; the agent's part remains.
+    registry.apply(agentObservation('a1', 4, [agentHost('a1')]));
+    registry.apply({ source: 'local', at: 5, resources: [], complete: true });
+    expect(registry.get(`host:${MID}`)).toMatchObject({ source: 'agent:a1', metrics: { cpu: 30, 'agent.only': 1 } });
+  });
+
+  it('marks a source\'s resources with a status without recording a sample, and a live source keeps a shared host online', () => {
+    const registry = createRegistry();
+    registry.apply(agentObservation('a2', 1, [agentHost('a2', { identity: { machineId: 'e'.repeat(32) } }), container('a2', 'c1')]));
+    registry.apply({ source: 'local', at: 1, resources: [local()], complete: true });
+    registry.apply(agentObservation('a1', 2, [agentHost('a1')]));
+    const changes: RegistryChange[] = [];
+    registry.subscribe((c) => changes.push(c));
+    registry.markSource('agent:a2', 'offline');
+    registry.markSource('agent:a1', 'offline');
+    expect(changes.flatMap((c) => c.samples)).toEqual([]);
+    expect(registry.get('host:agent:a2')!.status).toBe('offline');
+    expect(registry.get('container:agent:a2/c1')!.status).toBe('offline');
+    expect(registry.get(`host:${MID}`)!.status).toBe('online');
+    registry.apply(agentObservation('a2', 3, [agentHost('a2', { identity: { machineId: 'e'.repeat(32) } }), container('a2', 'c1')]));
+    expect(registry.get('host:agent:a2')!.status).toBe('online');
+  });
+
+  it('after a restart, the first source to report a remembered shared host takes it back under the same id', () => {
+    const before = createRegistry();
+    before.apply({ source: 'local', at: 1, resources: [local()], complete: true });
+    before.apply(agentObservation('a1', 2, [agentHost('a1'), container('a1', 'c1')]));
+    const initial = before.list().map((r) => ({ ...r, status: 'unknown' as const }));
+    const after = createRegistry({ initial });
+    after.apply(agentObservation('a1', 10, [agentHost('a1')]));
+    expect(after.list().map((r) => r.id).sort()).toEqual([`host:${MID}`]);
+    expect(after.get(`host:${MID}`)!.status).toBe('online');
+    after.apply({ source: 'local', at: 11, resources: [local()], complete: true });
+    expect(after.get(`host:${MID}`)!.details.alsoSeenBy).toEqual(['agent:a1']);
   });
 });

@@ -5,6 +5,7 @@ import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDiale
 import pg from 'pg';
 import * as initial from './migrations/001-initial.js';
 import * as metricHistory from './migrations/002-metric-history.js';
+import * as agents from './migrations/003-agents.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -16,7 +17,7 @@ export interface Db {
 }
 
 /** Migrations in order; a new one is appended here and never edited once released. */
-const migrations = { '001-initial': initial, '002-metric-history': metricHistory };
+const migrations = { '001-initial': initial, '002-metric-history': metricHistory, '003-agents': agents };
 
 function provider(dialect: Dialect): MigrationProvider {
   return {

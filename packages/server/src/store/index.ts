@@ -4,3 +4,5 @@ export type { UserRow } from './users.js';
 export type { SessionRow } from './sessions.js';
 export type { ApiTokenRow } from './tokens.js';
 export type { AuditEntry } from './audit.js';
+export type { AgentRow } from './agents.js';
+export type { InstallTokenRow } from './agent-install-tokens.js';

@@ -83,6 +83,36 @@ export interface MetricRollupsTable {
   series_cursor: number;
 }
 
+/** A token an admin hands out so machines can enrol agents; only the secret's sha256 is kept. */
+export interface AgentInstallTokensTable {
+  id: string;
+  secret_hash: string;
+  /** principal id of the creator (`user:<id>`, `token:<id>`) */
+  created_by: string;
+  created_at: number;
+  expires_at: number;
+  max_uses: number;
+  uses: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+/** An enrolled push agent and the hash of its one valid token (re-enrolling replaces it). */
+export interface AgentsTable {
+  id: string;
+  hostname: string;
+  machine_id: string | null;
+  version: string;
+  token_hash: string;
+  token_issued_at: number;
+  install_token_id: string | null;
+  enrolled_at: number;
+  last_report_at: number | null;
+  /** JSON, see agents/agent-state.ts */
+  state: string | null;
+  revoked_at: number | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -94,4 +124,6 @@ export interface Database {
   metric_chunks: MetricChunksTable;
   metric_head: MetricHeadTable;
   metric_rollups: MetricRollupsTable;
+  agent_install_tokens: AgentInstallTokensTable;
+  agents: AgentsTable;
 }

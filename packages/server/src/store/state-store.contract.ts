@@ -68,6 +68,37 @@ export function stateStoreContract(name: string, open: () => Promise<Db>): void 
       expect(all.find((r) => r.id === b)).toBeUndefined();
     });
 
+    it('counts install token uses atomically and stops at the limit, expiry or revocation', async () => {
+      const id = randomUUID().slice(0, 16);
+      await store.installTokens.insert({ id, secret_hash: 'h', created_by: 'user:x', created_at: 1, expires_at: 1000, max_uses: 2, uses: 0, last_used_at: null, revoked_at: null });
+      expect((await store.installTokens.listUsable(10)).some((r) => r.id === id)).toBe(true);
+      const uses = await Promise.all([1, 2, 3].map(() => store.installTokens.consume(id, 10)));
+      expect(uses.filter(Boolean)).toHaveLength(2);
+      expect(await store.installTokens.byId(id)).toMatchObject({ uses: 2, last_used_at: 10 });
+      expect((await store.installTokens.listUsable(10)).some((r) => r.id === id)).toBe(false);
+      const other = randomUUID().slice(0, 16);
+      await store.installTokens.insert({ id: other, secret_hash: 'h', created_by: 'user:x', created_at: 1, expires_at: 1000, max_uses: 5, uses: 0, last_used_at: null, revoked_at: null });
+      expect(await store.installTokens.consume(other, 1000)).toBe(false);
+      expect(await store.installTokens.revoke(other, 20)).toBe(true);
+      expect(await store.installTokens.consume(other, 30)).toBe(false);
+    });
+
+    it('keeps agents, their reissued tokens and reported state, and forgets revoked ones', async () => {
+      const id = randomUUID().slice(0, 16);
+      await store.agents.insert({
+        id, hostname: 'edge', machine_id: 'm', version: '0.1.0', token_hash: 'h1', token_issued_at: 1, install_token_id: null,
+        enrolled_at: 1_700_000_000_000, last_report_at: null, state: null, revoked_at: null,
+      });
+      await store.agents.reissue(id, { hostname: 'edge-2', version: '0.2.0', token_hash: 'h2', token_issued_at: 2, install_token_id: 'it' });
+      await store.agents.saveStates([{ id, version: '0.3.0', last_report_at: 1_700_000_000_123, state: '{"runs":[["r",3]]}' }]);
+      expect((await store.agents.listActive()).find((a) => a.id === id)).toMatchObject({
+        hostname: 'edge-2', version: '0.3.0', token_hash: 'h2', enrolled_at: 1_700_000_000_000, last_report_at: 1_700_000_000_123, state: '{"runs":[["r",3]]}',
+      });
+      expect(await store.agents.revoke(id, 5)).toBe(true);
+      expect(await store.agents.revoke(id, 6)).toBe(false);
+      expect((await store.agents.listActive()).some((a) => a.id === id)).toBe(false);
+    });
+
     it('overwrites settings and records audit entries', async () => {
       const key = `k-${randomUUID()}`;
       await store.settings.set(key, 'one');

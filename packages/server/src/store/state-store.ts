@@ -1,4 +1,6 @@
 import type { Db } from './database.js';
+import { createInstallTokenRepo } from './agent-install-tokens.js';
+import { createAgentRepo } from './agents.js';
 import { createAuditLog } from './audit.js';
 import { createResourceRepo } from './resources.js';
 import { createSessionRepo } from './sessions.js';
@@ -16,6 +18,8 @@ export function createStateStore(db: Db) {
     resources: createResourceRepo(db.kysely),
     settings: createSettingsRepo(db.kysely),
     audit: createAuditLog(db.kysely),
+    agents: createAgentRepo(db.kysely),
+    installTokens: createInstallTokenRepo(db.kysely),
     close: () => db.close(),
   };
 }

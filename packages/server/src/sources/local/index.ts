@@ -1,4 +1,3 @@
 export { createLocalSource } from './local-source.js';
-export type { LocalSource, LocalSourceOptions } from './local-source.js';
-export type { LocalSourceLogger } from './host-collector.js';
-export type { Statfs, StatfsResult } from './filesystems.js';
+export type { LocalSource, LocalSourceLogger, LocalSourceOptions } from './local-source.js';
+export type { Statfs, StatfsResult } from '@pulse/collectors';

@@ -1,22 +1,12 @@
-import { statfsSync } from 'node:fs';
+import { createHostCollector } from '@pulse/collectors';
+import type { HostCollectorLogger, HostCollectorOptions } from '@pulse/collectors';
 import type { ObservationSink, ObservedResource, Source } from '../../resources/observation.js';
-import { createHostCollector } from './host-collector.js';
-import type { LocalSourceLogger } from './host-collector.js';
-import type { Statfs } from './filesystems.js';
 
-export interface LocalSourceOptions {
+export type LocalSourceLogger = HostCollectorLogger;
+
+/** The collector's options (procRoot, sysRoot, statfs, processScanMs...) plus the timer's interval. */
+export interface LocalSourceOptions extends Omit<HostCollectorOptions, 'source'> {
   intervalMs: number;
-  /** Where procfs is mounted; tests point this at a fixture tree. */
-  procRoot?: string;
-  sysRoot?: string;
-  statfs?: Statfs;
-  now?: () => number;
-  logger?: LocalSourceLogger;
-  /** Tried in order; the first valid id names the host. */
-  machineIdPaths?: string[];
-  osReleasePath?: string;
-  /** Minimum time between full PID scans (default 10 s); 0 scans on every collection. */
-  processScanMs?: number;
 }
 
 export type LocalSource = Source & {
@@ -43,16 +33,7 @@ function checkInterval(ms: number): number {
 export function createLocalSource(options: LocalSourceOptions): LocalSource {
   const now = options.now ?? Date.now;
   const logger = options.logger ?? consoleLogger;
-  const collector = createHostCollector({
-    procRoot: options.procRoot ?? '/proc',
-    sysRoot: options.sysRoot ?? '/sys',
-    statfs: options.statfs ?? ((path) => statfsSync(path)),
-    now,
-    logger,
-    machineIdPaths: options.machineIdPaths ?? ['/etc/machine-id', '/var/lib/dbus/machine-id'],
-    osReleasePath: options.osReleasePath ?? '/etc/os-release',
-    processScanMs: options.processScanMs ?? 10_000,
-  });
+  const collector = createHostCollector({ ...options, now, logger, source: 'local' });
   let intervalMs = checkInterval(options.intervalMs);
   let sink: ObservationSink | undefined;
   let timer: NodeJS.Timeout | undefined;

@@ -1,0 +1,10 @@
+export { createDockerCollector } from './docker-collector.js';
+export type { DockerCollector, DockerCollectorOptions, DockerCollection } from './docker-collector.js';
+export type { ContainerNaming, ContainerHealth } from './container-resource.js';
+export type { ContainerEvent } from './engine-answers.js';
+export type { EngineTls } from './engine-endpoint.js';
+export { DEFAULT_DOCKER_SOCKET, parseEngineEndpoint } from './engine-endpoint.js';
+export { DockerEngineError, isDockerEngineError } from './engine-error.js';
+export type { DockerErrorCode } from './engine-error.js';
+export { MIN_API_VERSION, MAX_API_VERSION } from './api-version.js';
+export type { DockerLogger, ReconnectPolicy } from './event-watch.js';

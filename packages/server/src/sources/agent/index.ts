@@ -1,0 +1,1 @@
+export { agentContainerId, agentHostId, agentSource, containerStatus, reportToObservation, type ReportContext } from './normalize.js';
