@@ -1,60 +1,20 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, CHROMIUM, cli, freePort, hasChromium, launchChromium, root, shots, startServer, stop } from './support';
 
 /*
  * The dashboard as a user meets it: the built server with this machine monitored, driven through
  * Debian's Chromium. Screenshots of each step land in test-results/e2e/ (and the README's in docs/).
  */
 
-const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
-const CHROMIUM = process.env.PULSE_E2E_CHROMIUM ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-const shots = join(root, 'test-results/e2e');
 const PASSWORD = 'correct horse battery staple';
 
 if (!hasChromium && !process.env.CI) {
   console.warn(`[e2e] dashboard test skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set PULSE_E2E_CHROMIUM)`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => ok(port));
-    });
-  });
-}
-
-async function waitForHealth(base: string, server: ChildProcess, log: () => string, deadlineMs = 30_000): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`pulse serve exited with ${server.exitCode}:\n${log()}`);
-    try {
-      const res = await fetch(`${base}/api/health`);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`pulse serve did not answer /api/health within ${deadlineMs} ms:\n${log()}`);
-}
-
-async function stop(server: ChildProcess | undefined): Promise<void> {
-  if (!server || server.exitCode !== null) return;
-  const exited = new Promise((r) => server.once('exit', r));
-  server.kill('SIGTERM');
-  const timer = setTimeout(() => server.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 const shot = (page: Page, name: string, fullHeight?: number) =>
@@ -70,16 +30,10 @@ describe.skipIf(!hasChromium && !process.env.CI)(title, () => {
   let page: Page;
   let base: string;
   let dataDir: string;
-  let cli: string;
   let serverEnv: NodeJS.ProcessEnv;
-  let output = '';
 
   beforeAll(async () => {
-    if (!hasChromium) throw new Error(`CI is set but Chromium is missing at ${CHROMIUM}: install it (apt-get install -y chromium).`);
-    cli = join(root, 'packages/server/dist/cli.js');
-    if (!existsSync(cli)) throw new Error(`${cli} is missing: build first (npm run build).`);
-    if (!existsSync(join(root, 'packages/web/dist/index.html'))) throw new Error('packages/web/dist is missing: build first (npm run build).');
-
+    assertBuilt();
     mkdirSync(shots, { recursive: true });
     dataDir = mkdtempSync(join(tmpdir(), 'pulse-e2e-'));
     const port = await freePort();
@@ -92,15 +46,8 @@ describe.skipIf(!hasChromium && !process.env.CI)(title, () => {
       PULSE_LOCAL_INTERVAL_MS: '1000',
       PULSE_LOG_LEVEL: 'warn',
     };
-    server = spawn(process.execPath, [cli, 'serve'], { cwd: root, env: serverEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    server.stdout?.on('data', (d) => (output += d));
-    server.stderr?.on('data', (d) => (output += d));
-    await waitForHealth(base, server, () => output);
-
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    server = (await startServer(serverEnv, base)).child;
+    browser = await launchChromium();
     // Dark is the system preference here, so the first screens show the default dark theme.
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
     page = await context.newPage();

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import {
   coresOf, cpuModesOf, filesystemsOf, interfacesOf, memoryOf, processesOf, systemOf,
 } from '../../packages/web/src/features/hosts/details.ts';
-import { mergeHistory } from '../../packages/web/src/features/hosts/history.ts';
 
 // Shape recorded from `GET /api/resources/:id` of a local `pulse serve` (values trimmed).
 const host: Resource = {
@@ -50,23 +49,5 @@ describe('host details', () => {
     expect(cpuModesOf(bare)).toEqual({ iowait: 1 });
     expect(systemOf(bare)).toEqual({ hostname: undefined, kernel: undefined, os: undefined, cpuModel: undefined, bootTime: undefined });
     expect(memoryOf(bare).used).toBeUndefined();
-  });
-});
-
-describe('host history', () => {
-  const empty = { t: [], values: { cpu: [], 'mem.percent': [] } };
-
-  it('merges loaded history and live samples in time order, one row per time', () => {
-    const live = mergeHistory(empty, new Map([[3_000, { cpu: 30 }]]), 3_000);
-    const merged = mergeHistory(live, new Map([[1_000, { cpu: 10, 'mem.percent': 50 }], [2_000, { cpu: 20 }], [3_000, { 'mem.percent': 52 }]]), 3_000);
-    expect(merged.t).toEqual([1_000, 2_000, 3_000]);
-    expect(merged.values.cpu).toEqual([10, 20, 30]);
-    expect(merged.values['mem.percent']).toEqual([50, null, 52]);
-  });
-
-  it('keeps only the last hour', () => {
-    const hour = 3_600_000;
-    const merged = mergeHistory(empty, new Map([[0, { cpu: 1 }], [hour, { cpu: 2 }], [hour + 10, { cpu: 3 }]]), hour + 10);
-    expect(merged.t).toEqual([hour, hour + 10]);
   });
 });

@@ -17,6 +17,7 @@ import { Shell } from './Shell';
 
 // The host page carries uPlot; loading it on demand keeps the first paint light.
 const HostDetailPage = lazy(() => import('../features/hosts/HostDetailPage'));
+const StoragePage = lazy(() => import('../features/system/StoragePage'));
 
 function Splash() {
   return (
@@ -108,6 +109,7 @@ export function App() {
           <Route path="/" component={SignedIn}>
             <Route path="/" component={InfrastructurePage} />
             <Route path="/resources/:id" component={HostDetailPage} />
+            <Route path="/system/storage" component={StoragePage} />
             <Route path="*" component={NotFound} />
           </Route>
         </Router>

@@ -1,6 +1,7 @@
 import { A, useNavigate } from '@solidjs/router';
 import { For, type ParentProps } from 'solid-js';
 import ChevronsUpDown from 'lucide-solid/icons/chevrons-up-down';
+import Database from 'lucide-solid/icons/database';
 import LayoutGrid from 'lucide-solid/icons/layout-grid';
 import LogOut from 'lucide-solid/icons/log-out';
 import { useSession } from '../features/auth/session';
@@ -12,11 +13,14 @@ import { ThemeToggle } from '../ui/ThemeToggle';
 import { useLive } from './live';
 
 // Only pages that exist; a new feature adds its entry here.
-const nav = [{ href: '/', label: 'Infrastructure', icon: LayoutGrid, testId: 'nav-infrastructure' }];
+const sections = [
+  { title: 'Monitor', items: [{ href: '/', label: 'Infrastructure', icon: LayoutGrid, testId: 'nav-infrastructure' }] },
+  { title: 'System', items: [{ href: '/system/storage', label: 'Storage', icon: Database, testId: 'nav-storage' }] },
+];
 
-function NavLinks(props: { compact?: boolean }) {
+function NavLinks(props: { compact?: boolean; items: (typeof sections)[number]['items'] }) {
   return (
-    <For each={nav}>
+    <For each={props.items}>
       {(item) => (
         <A
           href={item.href}
@@ -90,8 +94,16 @@ export function Shell(props: ParentProps) {
           </A>
         </div>
         <nav class="flex flex-col gap-0.5 px-3 pt-2" aria-label="Main">
-          <div class="px-2.5 pb-1.5 text-[11px] font-medium tracking-wide text-faint uppercase">Monitor</div>
-          <NavLinks />
+          <For each={sections}>
+            {(section, i) => (
+              <>
+                <div class="px-2.5 pb-1.5 text-[11px] font-medium tracking-wide text-faint uppercase" classList={{ 'pt-4': i() > 0 }}>
+                  {section.title}
+                </div>
+                <NavLinks items={section.items} />
+              </>
+            )}
+          </For>
         </nav>
         <div class="mt-auto space-y-2 border-t p-3">
           <div class="flex items-center justify-between gap-2 px-1">
@@ -105,7 +117,7 @@ export function Shell(props: ParentProps) {
         <header class="flex h-14 shrink-0 items-center gap-3 border-b bg-surface px-4 md:hidden">
           <Logo size={22} />
           <nav class="ml-2 flex gap-1" aria-label="Main">
-            <NavLinks compact />
+            <NavLinks compact items={sections.flatMap((s) => s.items)} />
           </nav>
           <div class="ml-auto flex items-center gap-1">
             <ConnectionIndicator state={live.link()} />

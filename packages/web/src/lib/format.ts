@@ -111,8 +111,19 @@ export function plural(n: number, noun: string): string {
   return `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`;
 }
 
-/** Clock time for chart axes and tooltips: "14:05". */
-export function formatClock(ms: number): string {
-  const d = new Date(ms);
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+/**
+ * A low–high pair in one figure, the unit written once when both share it: "14–15%",
+ * "801–920 KiB/s", but "0 B/s – 1.3 MiB/s".
+ */
+export function formatSpread(low: number, high: number, format: (v: number) => string): string {
+  const a = format(low);
+  const b = format(high);
+  const unit = (s: string) => s.match(/[^\d.,\s-][^\d]*$/)?.[0] ?? '';
+  const u = unit(a);
+  return u === unit(b) ? `${a.slice(0, a.length - u.length).trimEnd()}–${b}` : `${a} – ${b}`;
+}
+
+/** Trailing zeros of a figure dropped, unit kept: "16.0 MiB/s" → "16 MiB/s", "2.50" → "2.5", "0.00" → "0". */
+export function trimZeros(label: string): string {
+  return label.replace(/(\.\d*?[1-9])0+(?=\D*$)/, '$1').replace(/\.0+(?=\D*$)/, '');
 }

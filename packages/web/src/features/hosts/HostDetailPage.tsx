@@ -1,5 +1,5 @@
 import { A, useParams } from '@solidjs/router';
-import { createMemo, Match, Show, Switch } from 'solid-js';
+import { createMemo, Match, Show, Switch, untrack } from 'solid-js';
 import SearchX from 'lucide-solid/icons/search-x';
 import { Button } from '../../ui/Button';
 import { EmptyState } from '../../ui/EmptyState';
@@ -51,9 +51,10 @@ export default function HostDetailPage() {
               </div>
               <MemoryCard r={r()} />
             </div>
-            {/* Keyed by id: moving to another host starts its own history and subscription. */}
+            {/* Keyed by id: moving to another host starts its own history and subscription. The
+                charted metrics are those the host reports when the page opens. */}
             <Show when={id()} keyed>
-              {(key) => <HistoryCards id={key} />}
+              {(key) => <HistoryCards id={key} metrics={new Set(Object.keys(untrack(r).metrics))} />}
             </Show>
             <FilesystemsCard r={r()} />
             <div class="grid gap-4 xl:grid-cols-3">

@@ -1,81 +1,50 @@
 import { MetricSample } from '@pulse/protocol';
-import { createSignal, onCleanup, type Accessor } from 'solid-js';
+import { createEffect, createSignal, on, onCleanup, untrack, type Accessor } from 'solid-js';
 import type { Live } from '../../app/live';
 import type { Api } from '../../lib/api';
+import { loadHistory } from './history-load';
+import { applySample, applySamples, emptyHistory, historyOf, type HostHistory } from './history-state';
+import { requestFor, type HistoryWindow } from './history-window';
 
-export const HISTORY_WINDOW_MS = 60 * 60_000;
+/**
+ * Samples kept from the hub: the server writes history on a flush (every 5 s by default), so the
+ * newest few seconds of any answer, and whatever arrives while it loads, come from these.
+ */
+const RECENT_MS = 2 * 60_000;
 
-/** Metrics charted on the host page. */
-export const HISTORY_METRICS = ['cpu', 'mem.percent'] as const;
-type Charted = (typeof HISTORY_METRICS)[number];
+export type HistoryStatus = 'loading' | 'ready' | 'error';
 
-/** Aligned columns: one time axis and one value column per metric, `null` where it was missing. */
-export interface History {
-  t: number[];
-  values: Record<Charted, (number | null)[]>;
-}
-
-interface SeriesResponse {
-  series: Record<string, { t: number[]; v: number[] } | undefined>;
-}
-
-const empty = (): History => ({ t: [], values: { cpu: [], 'mem.percent': [] } });
-
-/** Merges rows keyed by time, drops what fell out of the window, and returns fresh arrays. */
-export function mergeHistory(base: History, rows: Map<number, Partial<Record<Charted, number>>>, now: number): History {
-  const byTime = new Map<number, Partial<Record<Charted, number>>>();
-  base.t.forEach((t, i) => {
-    const row: Partial<Record<Charted, number>> = {};
-    for (const m of HISTORY_METRICS) {
-      const v = base.values[m][i];
-      if (v !== null && v !== undefined) row[m] = v;
-    }
-    byTime.set(t, row);
-  });
-  for (const [t, row] of rows) byTime.set(t, { ...byTime.get(t), ...row });
-  const cutoff = now - HISTORY_WINDOW_MS;
-  const times = [...byTime.keys()].filter((t) => t >= cutoff).sort((a, b) => a - b);
-  const out = empty();
-  out.t = times;
-  for (const m of HISTORY_METRICS) out.values[m] = times.map((t) => byTime.get(t)?.[m] ?? null);
-  return out;
-}
-
-function rowsFromSeries(res: SeriesResponse): Map<number, Partial<Record<Charted, number>>> {
-  const rows = new Map<number, Partial<Record<Charted, number>>>();
-  for (const m of HISTORY_METRICS) {
-    const s = res.series[m];
-    if (!s) continue;
-    s.t.forEach((t, i) => {
-      const v = s.v[i];
-      if (typeof v === 'number') rows.set(t, { ...rows.get(t), [m]: v });
-    });
-  }
-  return rows;
-}
-
-function rowFromSample(sample: MetricSample): Map<number, Partial<Record<Charted, number>>> {
-  const row: Partial<Record<Charted, number>> = {};
-  for (const m of HISTORY_METRICS) {
-    const v = sample.metrics[m];
-    if (typeof v === 'number') row[m] = v;
-  }
-  return new Map([[sample.t, row]]);
+export interface HostHistoryOptions {
+  id: string;
+  metrics: readonly string[];
+  window: Accessor<HistoryWindow>;
+  /** The charts' plot width in CSS px, once laid out: the number of points worth loading. */
+  plotWidth: Accessor<number | undefined>;
+  live: Live;
+  api: Api;
+  now?: () => number;
 }
 
 /**
- * The last hour of a host's charted metrics: loaded once over HTTP, then extended by every sample
- * on `resource:<id>`. Samples that arrive while the history loads are kept, not lost.
+ * A host's charted metrics over the chosen window: loaded over HTTP whenever the window changes, and
+ * for a window ending now, extended by every sample on `resource:<id>`. While a new window loads, the
+ * previous one stays on screen.
  */
-export function createHostHistory(id: string, live: Live, api: Api, now: () => number = Date.now) {
-  const [history, setHistory] = createSignal<History>(empty());
-  const [status, setStatus] = createSignal<'loading' | 'ready' | 'error'>('loading');
+export function createHostHistory(options: HostHistoryOptions) {
+  const { id, metrics, live, api } = options;
+  const now = options.now ?? Date.now;
+  const [history, setHistory] = createSignal<HostHistory>();
+  const [status, setStatus] = createSignal<HistoryStatus>('loading');
+  const [error, setError] = createSignal<string>();
+  let recent: MetricSample[] = [];
 
   const onSample = (data: unknown) => {
     if (data === null || data === undefined) return;
     const parsed = MetricSample.safeParse(data);
     if (!parsed.success) return console.error(`resource:${id}: unreadable sample, skipped`, parsed.error);
-    setHistory((h) => mergeHistory(h, rowFromSample(parsed.data), now()));
+    const sample = parsed.data;
+    recent = [...recent.filter((s) => s.t > sample.t - RECENT_MS), sample];
+    setHistory((h) => h && applySample(h, sample));
   };
   const subscription = live.subscribe(`resource:${id}`, {
     onSnapshot: onSample,
@@ -84,21 +53,42 @@ export function createHostHistory(id: string, live: Live, api: Api, now: () => n
   });
   onCleanup(() => subscription.unsubscribe());
 
-  const controller = new AbortController();
-  onCleanup(() => controller.abort());
-  const query = `metrics=${HISTORY_METRICS.join(',')}&window=${HISTORY_WINDOW_MS / 1000}`;
-  api
-    .get<SeriesResponse>(`/api/resources/${encodeURIComponent(id)}/series?${query}`, { signal: controller.signal })
-    .then((res) => {
-      setHistory((h) => mergeHistory(h, rowsFromSeries(res), now()));
-      setStatus('ready');
-    })
-    .catch((err: unknown) => {
-      if ((err as Error).name === 'AbortError') return;
-      console.warn(`resource:${id}: history unavailable`, err);
-      // Live samples still fill the charts from now on.
-      setStatus('error');
-    });
+  let controller: AbortController | undefined;
+  onCleanup(() => controller?.abort());
+  const [attempt, setAttempt] = createSignal(0);
 
-  return { history: history as Accessor<History>, status };
+  async function load(window: HistoryWindow, width: number) {
+    controller?.abort();
+    const mine = (controller = new AbortController());
+    const request = requestFor(window, now(), width);
+    setStatus('loading');
+    try {
+      const series = await loadHistory(api, id, metrics, request, mine.signal);
+      if (mine.signal.aborted) return;
+      setHistory(applySamples(historyOf(request, window.live, series), recent));
+      setError(undefined);
+      setStatus('ready');
+    } catch (err) {
+      if (mine.signal.aborted || (err as Error).name === 'AbortError') return;
+      console.warn(`resource:${id}: history unavailable`, err);
+      // A window ending now still fills from live samples; a zoom has nothing to show.
+      setHistory(applySamples(emptyHistory(request, window.live, metrics), recent));
+      setError((err as Error).message || 'The server did not answer.');
+      setStatus('error');
+    }
+  }
+
+  createEffect(
+    on([options.window, () => options.plotWidth() !== undefined, attempt], ([window, laidOut]) => {
+      // Resizing the page does not reload: the points loaded for the first width still draw fine.
+      if (laidOut) void load(window, untrack(options.plotWidth)!);
+    }),
+  );
+
+  return {
+    history: history as Accessor<HostHistory | undefined>,
+    status,
+    error,
+    retry: () => setAttempt((n) => n + 1),
+  };
 }

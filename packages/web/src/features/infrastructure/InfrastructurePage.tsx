@@ -9,7 +9,7 @@ import { Button } from '../../ui/Button';
 import { EmptyState } from '../../ui/EmptyState';
 import { SearchInput } from '../../ui/SearchInput';
 import { SegmentedControl } from '../../ui/SegmentedControl';
-import { StatusDot } from '../../ui/StatusBadge';
+import { StatTile } from '../../ui/StatTile';
 import { VirtualTable } from '../../ui/VirtualTable';
 import { PageHeader } from '../../app/PageHeader';
 import { resourceColumns } from './columns';
@@ -19,21 +19,6 @@ import { useResources } from './store';
 import { usePageTitle } from '../../lib/title';
 
 const ROW_HEIGHT = 60;
-
-function SummaryTile(props: { label: string; value: string; detail?: string; tone?: 'ok' | 'warn' | 'crit'; testId?: string }) {
-  return (
-    <div class="rounded-xl border bg-surface px-4 py-3.5 shadow-card" data-testid={props.testId}>
-      <div class="flex items-center gap-2 text-xs font-medium text-muted">
-        <Show when={props.tone}>{(tone) => <StatusDot tone={tone()} />}</Show>
-        {props.label}
-      </div>
-      <div class="num mt-1.5 text-2xl font-semibold tracking-[-0.02em] text-fg">{props.value}</div>
-      <Show when={props.detail}>
-        <div class="num mt-0.5 truncate text-xs text-faint">{props.detail}</div>
-      </Show>
-    </div>
-  );
-}
 
 function Summary(props: { resources: readonly Resource[] }) {
   const counts = createMemo(() => {
@@ -53,15 +38,15 @@ function Summary(props: { resources: readonly Resource[] }) {
     [...countByType(props.resources)].map(([type, n]) => `${n} ${typeLabel[type as Resource['type']] ?? type}`).join(' · ');
   return (
     <div class="grid grid-cols-2 gap-3 lg:grid-cols-4">
-      <SummaryTile label="Resources" value={formatCount(props.resources.length)} detail={byType()} testId="summary-total" />
-      <SummaryTile label="Online" tone="ok" value={formatCount(counts().online)} detail={`of ${props.resources.length}`} />
-      <SummaryTile
+      <StatTile label="Resources" value={formatCount(props.resources.length)} detail={byType()} testId="summary-total" />
+      <StatTile label="Online" tone="ok" value={formatCount(counts().online)} detail={`of ${props.resources.length}`} />
+      <StatTile
         label="Needs attention"
         tone={counts().attention ? 'crit' : undefined}
         value={formatCount(counts().attention)}
         detail={counts().attention ? 'degraded or offline' : 'all clear'}
       />
-      <SummaryTile
+      <StatTile
         label="Memory in use"
         value={counts().memTotal ? `${formatGiB(counts().memUsed)} GiB` : '—'}
         detail={counts().memTotal ? `of ${formatGiB(counts().memTotal)} GiB, excluding cache` : undefined}
