@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { formatPerPoint, storageMode, storedTotals, tierRows, type MetricStats } from '../../packages/web/src/features/system/storage-stats.ts';
+import { formatKept, formatPerPoint, storageMode, storedTotals, tierRows, type MetricStats } from '../../packages/web/src/features/system/storage-stats.ts';
 
 // Shape recorded from `GET /api/metrics/stats` of a `pulse serve` with a seeded year (figures trimmed).
 const stats: MetricStats = {
   memoryOnly: false,
+  retentionMs: { raw: 86_400_000, '1m': 7 * 86_400_000, '1h': 90 * 86_400_000, '1d': 730 * 86_400_000 },
   live: { series: 49, bytesByTier: { raw: 142_000, '1m': 641_000, '1h': 383_000, '1d': 63_900 }, samplesAccepted: 1_421, samplesDropped: 0, bytesWrittenLastHour: 9_062, flushes: 29 },
   storage: {
     dialect: 'sqlite',
@@ -41,6 +42,13 @@ describe('storage stats', () => {
     expect(storageMode({ ...stats, storage: { ...stats.storage!, dialect: 'postgres' } })).toBe('PostgreSQL');
     const memory = { ...stats, memoryOnly: true, storage: null };
     expect(storageMode(memory)).toBe('Memory only');
-    expect(tierRows(memory)[1]).toEqual({ tier: '1m', name: '1-minute rollups', bytes: 641_000 });
+    expect(tierRows(memory)[1]).toEqual({ tier: '1m', name: '1-minute rollups', bytes: 641_000, keptMs: 7 * 86_400_000 });
+  });
+
+  it('says how long each tier is kept the way people say it', () => {
+    expect(tierRows(stats).map((r) => formatKept(r.keptMs))).toEqual(['24 hours', '7 days', '90 days', '2 years']);
+    expect(formatKept(36 * 3_600_000)).toBe('36 hours');
+    expect(formatKept(365 * 86_400_000)).toBe('1 year');
+    expect(formatKept(400 * 86_400_000)).toBe('400 days');
   });
 });

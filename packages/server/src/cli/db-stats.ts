@@ -28,7 +28,7 @@ export function formatStorageReport(r: StorageReport): string {
     '',
     `head log (flushed, not yet in chunks): ${r.headLog.rows} rows, ${bytes(r.headLog.bytes)}`,
     r.lastHour
-      ? `written in the hour to ${day(r.lastHour.at)}: ${bytes(r.lastHour.bytesWritten)} for ${r.lastHour.samplesAccepted.toLocaleString('en-US')} samples since start (${r.lastHour.samplesDropped} dropped as NaN, infinite or late)`
+      ? `written in the hour to ${day(r.lastHour.at)}: ${bytes(r.lastHour.bytesWritten)} for ${r.lastHour.samplesAccepted.toLocaleString('en-US')} samples (${r.lastHour.samplesDropped} dropped as NaN, infinite or late)`
       : 'written per hour: not recorded yet (the server records it at the end of each hour it runs)',
   ];
   return lines.join('\n');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { shrink, tierOrder } from './history-query.js';
+import { readHistory, shrink, tierOrder } from './history-query.js';
+import { createMemoryMetricStore } from './metric-store-memory.js';
 
 const retention = { raw: 86_400_000, '1m': 7 * 86_400_000, '1h': 90 * 86_400_000, '1d': 730 * 86_400_000 };
 const now = 1_800_000_000_000;
@@ -35,5 +36,32 @@ describe('shrink', () => {
   it('returns the points untouched when there are few enough', () => {
     const points = { t: [1, 2], v: [3, 4] };
     expect(shrink(points, 10)).toBe(points);
+  });
+});
+
+describe('readHistory', () => {
+  it('fills the newest stretch a coarse tier has not rolled up yet from the finer tiers', async () => {
+    const store = createMemoryMetricStore({ now: () => clock, retention });
+    let clock = now - 3 * day;
+    // Three days at one sample a minute; maintenance runs as the server would, so the 1 h tier
+    // stops at the last finished day and the 1 m tier at the last finished hour.
+    for (let t = now - 3 * day; t < now; t += 60_000) {
+      store.append([{ resource: 'h', metric: 'cpu', t, v: (t / 60_000) % 10 }]);
+      if (t % hour === 0) {
+        clock = t;
+        await store.maintain();
+      }
+    }
+    clock = now;
+    await store.flush();
+    const rolledUntil = (await store.read('h', 'cpu', '1h', now - 3 * day, now)).t.at(-1)!;
+    expect(rolledUntil).toBeLessThan(now - 2 * hour);
+    const [cpu] = await readHistory(store, { resource: 'h', metrics: ['cpu'], from: now - 3 * day, to: now, points: 300 }, now, retention);
+    expect(cpu!.tier).toBe('1h');
+    // Every minute counted once (hourly buckets, then minutes, then raw samples, no overlap), up to now.
+    expect(cpu!.count!.reduce((a, b) => a + b, 0)).toBe(3 * 24 * 60);
+    expect(cpu!.t).toEqual([...cpu!.t].sort((a, b) => a - b));
+    expect(new Set(cpu!.t).size).toBe(cpu!.t.length);
+    expect(cpu!.t.at(-1)).toBeGreaterThanOrEqual(now - 20 * 60_000);
   });
 });

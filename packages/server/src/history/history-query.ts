@@ -37,13 +37,43 @@ export function tierOrder(from: number, to: number, points: number, now: number,
 export async function readHistory(store: MetricStore, request: HistoryRequest, now: number, retention: RetentionMs): Promise<HistorySeries[]> {
   const order = tierOrder(request.from, request.to, request.points, now, retention);
   return Promise.all(request.metrics.map(async (metric) => {
-    for (const tier of order) {
+    for (const [i, tier] of order.entries()) {
       const found = await store.read(request.resource, metric, tier, request.from, request.to);
       if (found.t.length === 0) continue;
-      return { metric, tier, ...shrink(found, request.points) };
+      const finer = order.slice(i + 1).filter((t) => TIERS.indexOf(t) < TIERS.indexOf(tier)).sort((a, b) => TIERS.indexOf(b) - TIERS.indexOf(a));
+      const spliced = await withNewestFromFiner(store, request, metric, tier, found, finer);
+      return { metric, tier, ...shrink(spliced, request.points) };
     }
     return { metric, tier: order[0]!, t: [], v: [] };
   }));
+}
+
+/**
+ * A rollup tier is written only once its unit is over (1 m hourly, 1 h and 1 d daily), so its newest
+ * stretch is missing for up to a day. That stretch comes from the finer tiers, coarsest first, each
+ * continuing after the last bucket the one before it covered.
+ */
+async function withNewestFromFiner(store: MetricStore, request: HistoryRequest, metric: string, tier: Tier, found: SeriesPoints, finer: readonly Tier[]): Promise<SeriesPoints> {
+  if (tier === 'raw') return found;
+  let out = asBuckets(found);
+  let coveredUntil = out.t[out.t.length - 1]! + TIER_STEP_MS[tier];
+  for (const next of finer) {
+    if (coveredUntil > request.to) break;
+    const more = await store.read(request.resource, metric, next, coveredUntil, request.to);
+    if (more.t.length === 0) continue;
+    out = concatBuckets(out, asBuckets(more));
+    coveredUntil = out.t[out.t.length - 1]! + (next === 'raw' ? 1 : TIER_STEP_MS[next]);
+  }
+  return out;
+}
+
+/** Raw points as one-sample buckets, so they merge with rollups by count. */
+function asBuckets(p: SeriesPoints): Required<SeriesPoints> {
+  return { t: p.t, v: p.v, min: p.min ?? p.v, max: p.max ?? p.v, count: p.count ?? p.t.map(() => 1) };
+}
+
+function concatBuckets(a: Required<SeriesPoints>, b: Required<SeriesPoints>): Required<SeriesPoints> {
+  return { t: [...a.t, ...b.t], v: [...a.v, ...b.v], min: [...a.min, ...b.min], max: [...a.max, ...b.max], count: [...a.count, ...b.count] };
 }
 
 /**

@@ -9,12 +9,14 @@ const DAY = 86_400_000;
 /** Settings key of the last complete hour's write figures, so `pulse db stats` can show them from another process. */
 export const LAST_HOUR_KEY = 'history.last_hour';
 
+/** Figures of one clock hour (the first after a start covers only the part the server ran). */
 export interface LastHourRecord {
   /** end of the hour, ms since the epoch */
   at: number;
   bytesWritten: number;
   samplesAccepted: number;
   samplesDropped: number;
+  /** series stored at the end of the hour */
   series: number;
 }
 
@@ -68,12 +70,18 @@ export function startHistoryRecorder(options: RecorderOptions): { stop(): Promis
     busy = busy.then(work).catch((err: unknown) => logger.error({ err }, `metric history ${what} failed; will retry`));
   };
   let lastHour = Math.floor(now() / HOUR);
+  const before = { accepted: 0, dropped: 0 };
   const recordHour = async () => {
     const hour = Math.floor(now() / HOUR);
     if (hour === lastHour || !options.settings) return;
     lastHour = hour;
     const s = await store.stats();
-    const record: LastHourRecord = { at: hour * HOUR, bytesWritten: s.bytesWrittenLastHour, samplesAccepted: s.samplesAccepted, samplesDropped: s.samplesDropped, series: s.series };
+    const record: LastHourRecord = {
+      at: hour * HOUR, bytesWritten: s.bytesWrittenLastHour, series: s.series,
+      samplesAccepted: s.samplesAccepted - before.accepted, samplesDropped: s.samplesDropped - before.dropped,
+    };
+    before.accepted = s.samplesAccepted;
+    before.dropped = s.samplesDropped;
     await options.settings.set(LAST_HOUR_KEY, JSON.stringify(record));
   };
 

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../store/database.js';
+import { decodeRollupChunk } from './chunk-format.js';
 import { LAST_HOUR_KEY, type LastHourRecord } from './recorder.js';
 import { type Tier, TIERS } from './types.js';
 
@@ -9,9 +10,13 @@ export interface TierReport {
   points: number;
   /** encoded chunk bytes (what the codec produced, without the database's own overhead) */
   bytes: number;
+  /** the first point's time (rollup chunks cover aligned windows, so their start is not a point) */
   oldest: number | null;
   newest: number | null;
 }
+
+/** Chunks decoded to find a tier's first point: the oldest window holds one chunk per series. */
+const OLDEST_SAMPLE = 200;
 
 export interface StorageReport {
   dialect: Db['dialect'];
@@ -40,13 +45,14 @@ export async function historyStorageReport(db: Db): Promise<StorageReport> {
     sql<number>`min(start_t)`.as('oldest'),
     sql<number>`max(end_t)`.as('newest'),
   ]).groupBy('tier').execute();
-  const tiers = TIERS.map((tier): TierReport => {
+  const tiers = await Promise.all(TIERS.map(async (tier): Promise<TierReport> => {
     const r = rows.find((x) => x.tier === tier);
     return {
       tier, chunks: Number(r?.chunks ?? 0), points: Number(r?.points ?? 0), bytes: Number(r?.bytes ?? 0),
-      oldest: r?.oldest == null ? null : Number(r.oldest), newest: r?.newest == null ? null : Number(r.newest),
+      oldest: r?.oldest == null ? null : await firstPoint(db, tier, Number(r.oldest)),
+      newest: r?.newest == null ? null : Number(r.newest),
     };
-  });
+  }));
   const series = await k.selectFrom('metric_series').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
   const head = await k.selectFrom('metric_head').select([sql<number>`count(*)`.as('rows'), sql<number>`coalesce(cast(sum(${length}) as bigint), 0)`.as('bytes')]).executeTakeFirstOrThrow();
   const size = db.dialect === 'postgres'
@@ -61,4 +67,19 @@ export async function historyStorageReport(db: Db): Promise<StorageReport> {
     databaseBytes: Number(size),
     lastHour: last ? (JSON.parse(last.value) as LastHourRecord) : null,
   };
+}
+
+async function firstPoint(db: Db, tier: (typeof TIERS)[number], windowStart: number): Promise<number> {
+  if (tier === 'raw') return windowStart;
+  const chunks = await db.kysely.selectFrom('metric_chunks').select('data')
+    .where('tier', '=', tier).where('start_t', '=', windowStart).limit(OLDEST_SAMPLE).execute();
+  let first = Infinity;
+  for (const { data } of chunks) {
+    try {
+      first = Math.min(first, decodeRollupChunk(data).t[0] ?? Infinity);
+    } catch {
+      // A damaged chunk is reported by reads; here it only cannot tell its first point.
+    }
+  }
+  return Number.isFinite(first) ? first : windowStart;
 }

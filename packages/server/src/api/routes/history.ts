@@ -25,6 +25,7 @@ const Series = z.object({
 const TierReport = z.object({ tier: z.enum(TIERS), chunks: z.number(), points: z.number(), bytes: z.number(), oldest: z.number().nullable(), newest: z.number().nullable() });
 const Stats = z.object({
   memoryOnly: z.boolean(),
+  retentionMs: z.record(z.enum(TIERS), z.number()).describe('how long each tier is kept'),
   live: z.object({
     series: z.number(), bytesByTier: z.record(z.enum(TIERS), z.number()), samplesAccepted: z.number(), samplesDropped: z.number(),
     bytesWrittenLastHour: z.number(), flushes: z.number(),
@@ -68,6 +69,6 @@ export function registerHistoryRoutes(app: ZodApp, deps: Pick<ApiDeps, 'registry
     },
   }, async () => {
     const [live, storage] = await Promise.all([deps.history.store.stats(), deps.history.report()]);
-    return { memoryOnly: storage === null, live, storage };
+    return { memoryOnly: storage === null, retentionMs: deps.history.retention(), live, storage };
   });
 }

@@ -104,9 +104,8 @@ export default function StoragePage() {
                           facts={[
                             { label: 'Hour ending', value: dateTimeLabel(h().at, now()) },
                             { label: 'Bytes written', value: formatBytes(h().bytesWritten), testId: 'storage-last-hour-bytes' },
-                            // The sample counters in the record run from the server's start, not over the hour.
-                            { label: 'Samples accepted so far', value: formatCount(h().samplesAccepted) },
-                            { label: 'Samples dropped so far', value: formatCount(h().samplesDropped) },
+                            { label: 'Samples accepted', value: formatCount(h().samplesAccepted) },
+                            { label: 'Samples dropped', value: formatCount(h().samplesDropped) },
                             { label: 'Series', value: formatCount(h().series) },
                           ]}
                         />

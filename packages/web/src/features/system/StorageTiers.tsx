@@ -2,7 +2,7 @@ import { Card } from '../../ui/Card';
 import { Table, type Column } from '../../ui/Table';
 import { dateTimeLabel } from '../../ui/time-labels';
 import { formatAgo, formatBytes, formatCount } from '../../lib/format';
-import { formatPerPoint, type TierRow } from './storage-stats';
+import { formatKept, formatPerPoint, type TierRow } from './storage-stats';
 
 /** The per-tier table: how much each resolution holds, what it costs per point and how far back it reaches. */
 export function StorageTiers(props: { rows: TierRow[]; totals: { points: number; bytes: number; bytesPerPoint?: number }; now: number; detailed: boolean }) {
@@ -20,6 +20,7 @@ export function StorageTiers(props: { rows: TierRow[]; totals: { points: number;
     { key: 'points', header: 'Points', align: 'right', class: 'num', cell: (r) => formatCount(r.points) },
     { key: 'bytes', header: 'Bytes', align: 'right', class: 'num', cell: (r) => formatBytes(r.bytes) },
     { key: 'per-point', header: 'Per point', align: 'right', class: 'num', cell: (r) => formatPerPoint(r.bytesPerPoint) },
+    { key: 'kept', header: 'Kept for', align: 'right', class: 'num whitespace-nowrap', cell: (r) => formatKept(r.keptMs) },
     { key: 'oldest', header: 'Oldest', class: 'num whitespace-nowrap', cell: (r) => when(r.oldest) },
     { key: 'newest', header: 'Newest', class: 'num whitespace-nowrap', cell: (r) => when(r.newest) },
   ];
@@ -30,7 +31,7 @@ export function StorageTiers(props: { rows: TierRow[]; totals: { points: number;
       flush
       testId="storage-tiers"
     >
-      <Table columns={props.detailed ? columns : columns.filter((c) => c.key === 'tier' || c.key === 'bytes')} rows={props.rows} rowKey={(r) => r.tier} testId="storage-tiers-table" />
+      <Table columns={props.detailed ? columns : columns.filter((c) => c.key === 'tier' || c.key === 'bytes' || c.key === 'kept')} rows={props.rows} rowKey={(r) => r.tier} testId="storage-tiers-table" />
     </Card>
   );
 }

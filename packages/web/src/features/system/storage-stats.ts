@@ -25,6 +25,8 @@ export interface LastHourRecord {
 
 export interface MetricStats {
   memoryOnly: boolean;
+  /** How long each tier is kept. */
+  retentionMs: Record<Tier, number>;
   /** This server process since it started. */
   live: {
     series: number;
@@ -57,6 +59,8 @@ export interface TierRow {
   bytesPerPoint?: number;
   oldest?: number;
   newest?: number;
+  /** How long the tier is kept. */
+  keptMs: number;
 }
 
 /**
@@ -64,7 +68,7 @@ export interface TierRow {
  * the process's byte counts exist, so the other columns stay empty rather than showing zeros.
  */
 export function tierRows(stats: MetricStats): TierRow[] {
-  if (!stats.storage) return TIERS.map((tier) => ({ tier, name: tierName[tier], bytes: stats.live.bytesByTier[tier] ?? 0 }));
+  if (!stats.storage) return TIERS.map((tier) => ({ tier, name: tierName[tier], bytes: stats.live.bytesByTier[tier] ?? 0, keptMs: stats.retentionMs[tier] }));
   const byTier = new Map(stats.storage.tiers.map((t) => [t.tier, t]));
   return TIERS.map((tier) => {
     const t = byTier.get(tier);
@@ -79,6 +83,7 @@ export function tierRows(stats: MetricStats): TierRow[] {
       bytesPerPoint: points > 0 ? bytes / points : undefined,
       oldest: t?.oldest ?? undefined,
       newest: t?.newest ?? undefined,
+      keptMs: stats.retentionMs[tier],
     };
   });
 }
@@ -97,3 +102,12 @@ export function storageMode(stats: MetricStats): string {
 
 /** Bytes per point, "1.23 B": a few bytes is what the chunk codecs aim for. */
 export const formatPerPoint = (v: number | undefined): string => (v === undefined ? '—' : `${formatNumber(v, v < 10 ? 2 : 1)} B`);
+
+/** A retention as people say it: "24 hours", "7 days", "2 years". */
+export function formatKept(ms: number): string {
+  const hours = ms / 3_600_000;
+  if (hours < 48) return `${formatNumber(hours, 0)} hours`;
+  const days = hours / 24;
+  if (days >= 365 && Number.isInteger(days / 365)) return `${days / 365} year${days === 365 ? '' : 's'}`;
+  return `${formatNumber(days, 0)} days`;
+}
