@@ -43,6 +43,14 @@ if (force || !existsSync(serverOut) || Math.max(...tsSources) > mtime(serverOut)
   run(join(root, 'node_modules/.bin/tsc'), ['-b']);
 }
 
+// pulse-agent ships as one file the server hands to target machines (GET /api/agents/pulse-agent.mjs).
+const agentOut = join(root, 'packages/agent/dist/pulse-agent.mjs');
+const agentSources = Math.max(...['agent/src', 'agent/scripts', 'collectors/src', 'protocol/src'].map((p) => newest(join(root, 'packages', p))));
+if (force || !existsSync(agentOut) || agentSources > mtime(agentOut)) {
+  log('bundling pulse-agent…');
+  run(process.execPath, [join(root, 'packages/agent/scripts/bundle.mjs'), ...(quiet ? ['--quiet'] : [])]);
+}
+
 const webOut = join(root, 'packages/web/dist/index.html');
 const webSources = Math.max(newest(join(root, 'packages/web')), newest(join(root, 'packages/client/src')), newest(join(root, 'packages/protocol/src')));
 if (force || !existsSync(webOut) || webSources > mtime(webOut)) {
