@@ -1,3 +1,4 @@
+import { rhythmTolerance } from './precision.js';
 import { lowerBound } from './rollup.js';
 import type { RawChunkLimits } from './tiers.js';
 
@@ -26,8 +27,14 @@ export function limitsFor(seriesId: number, limits: RawChunkLimits): RawChunkLim
 
 export const cloneChunk = (c: OpenChunk): OpenChunk => ({ start: c.start, t: c.t.slice(), v: c.v.slice(), unsavedSince: c.unsavedSince });
 
+/** `t` moved onto the series' rhythm (the last point plus the last interval) when it is within the tolerance. */
+function onRhythm(t: number, last: number, interval: number): number {
+  const expected = last + interval;
+  return Math.abs(t - expected) <= rhythmTolerance(interval) ? expected : t;
+}
+
 /**
- * Applies one sample, mutating `open`. A sample after the last point is appended, or starts a new chunk
+ * Applies one sample, mutating `open`. A sample a few ms off its series' rhythm is put on it. A sample after the last point is appended, or starts a new chunk
  * when `open` is full (then `closed` is the old one). One inside the chunk is inserted in order (a source
  * that answers a little late); one at an existing time replaces that point. One before the chunk's start
  * is 'late': its chunk is closed and stored, and rewriting closed chunks for stragglers is not worth it.
@@ -36,6 +43,7 @@ export function applySample(open: OpenChunk | null, t: number, v: number, limits
   if (open === null) return { open: { start: t, t: [t], v: [v], unsavedSince: undefined }, effect: 'changed' };
   if (t < open.start) return { open, effect: 'late' };
   const last = open.t[open.t.length - 1]!;
+  if (t > last && open.t.length >= 2) t = onRhythm(t, last, last - open.t[open.t.length - 2]!);
   if (t > last) {
     if (open.t.length >= limits.maxPoints || t - open.start >= limits.maxSpanMs) {
       return { open: { start: t, t: [t], v: [v], unsavedSince: undefined }, closed: open, effect: 'changed' };

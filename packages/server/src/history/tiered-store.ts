@@ -4,6 +4,7 @@ import type { ChunkRow, ChunkStorage, RollupState, SeriesRow } from './chunk-sto
 import { decodeHeadBatch, encodeHeadBatch, type HeadSample } from './head-log.js';
 import { runMaintenance } from './maintenance.js';
 import { applySample, cloneChunk, limitsFor, type OpenChunk } from './open-chunk.js';
+import { roundSignificant } from './precision.js';
 import { readSeries } from './series-read.js';
 import { DEFAULT_RAW_CHUNK, type RawChunkLimits } from './tiers.js';
 import { type HistoryStats, type MetricStore, type RetentionMs, type Sample, type SeriesPoints, type Tier, TIERS } from './types.js';
@@ -140,7 +141,7 @@ export function createTieredMetricStore(options: TieredStoreOptions): MetricStor
         overflowWarned = true;
         continue;
       }
-      buffer.push({ resource: s.resource, metric: s.metric, t: Math.floor(s.t), v: s.v });
+      buffer.push({ resource: s.resource, metric: s.metric, t: Math.floor(s.t), v: roundSignificant(s.v) });
       counters.accepted++;
     }
   }
