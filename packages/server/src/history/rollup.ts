@@ -1,4 +1,8 @@
+import { roundSignificant } from './precision.js';
 import { floorTo } from './tiers.js';
+
+/** Averages are kept to the same six significant digits as samples: a mean's full double costs the codec twice the bytes. */
+const average = (sum: number, count: number): number => roundSignificant(sum / count);
 
 /** Rollup buckets of one series, oldest first; `t` is the bucket start. */
 export interface Buckets {
@@ -20,7 +24,7 @@ export function rollupRaw(t: readonly number[], v: readonly number[], step: numb
     const value = v[i]!;
     const last = out.t.length - 1;
     if (last < 0 || out.t[last] !== bucket) {
-      if (last >= 0) out.avg.push(sum / out.count[last]!);
+      if (last >= 0) out.avg.push(average(sum, out.count[last]!));
       out.t.push(bucket);
       out.min.push(value);
       out.max.push(value);
@@ -33,7 +37,7 @@ export function rollupRaw(t: readonly number[], v: readonly number[], step: numb
     if (value < out.min[last]!) out.min[last] = value;
     if (value > out.max[last]!) out.max[last] = value;
   }
-  if (out.t.length) out.avg.push(sum / out.count[out.count.length - 1]!);
+  if (out.t.length) out.avg.push(average(sum, out.count[out.count.length - 1]!));
   return out;
 }
 
@@ -49,7 +53,7 @@ export function rollupBuckets(src: Buckets, step: number): Buckets {
     const n = src.count[i]!;
     const last = out.t.length - 1;
     if (last < 0 || out.t[last] !== bucket) {
-      if (last >= 0) out.avg.push(sum / out.count[last]!);
+      if (last >= 0) out.avg.push(average(sum, out.count[last]!));
       out.t.push(bucket);
       out.min.push(src.min[i]!);
       out.max.push(src.max[i]!);
@@ -62,7 +66,7 @@ export function rollupBuckets(src: Buckets, step: number): Buckets {
     if (src.min[i]! < out.min[last]!) out.min[last] = src.min[i]!;
     if (src.max[i]! > out.max[last]!) out.max[last] = src.max[i]!;
   }
-  if (out.t.length) out.avg.push(sum / out.count[out.count.length - 1]!);
+  if (out.t.length) out.avg.push(average(sum, out.count[out.count.length - 1]!));
   return out;
 }
 
