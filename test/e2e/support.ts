@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /* What the browser tests share: the built server as a child process and Debian's Chromium. */
 
@@ -76,4 +76,37 @@ export function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
   });
+}
+
+/** A signed-in API session: the session cookie and the CSRF token mutations send. */
+export interface ApiSession {
+  cookie: string;
+  csrf: string;
+}
+
+/** Creates the first admin through `POST /api/setup` (or signs in with `/api/session`). */
+export async function apiSession(base: string, credentials: { username: string; password: string }, path: '/api/setup' | '/api/session' = '/api/setup'): Promise<ApiSession> {
+  const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(credentials) });
+  if (!res.ok) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
+  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  return { cookie, csrf: csrfToken };
+}
+
+/** A JSON call as that session; throws with the server's answer on anything but 2xx. */
+export async function apiCall<T>(base: string, session: ApiSession, method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { cookie: session.cookie, 'x-csrf-token': session.csrf };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${await res.text()}`);
+  return (res.status === 204 ? undefined : await res.json()) as T;
+}
+
+/** Signs in through the login page and waits for the app. */
+export async function signIn(page: Page, base: string, credentials: { username: string; password: string }): Promise<void> {
+  await page.goto(`${base}/login`);
+  await page.getByTestId('login-username').fill(credentials.username);
+  await page.getByTestId('login-password').fill(credentials.password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('infrastructure-page').waitFor();
 }

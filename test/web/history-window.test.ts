@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_RANGE, MIN_ZOOM_MS, parseRange, RANGES, requestFor, windowOf, windowTitle, zoomTo,
-} from '../../packages/web/src/features/hosts/history-window.ts';
+} from '../../packages/web/src/features/history/history-window.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

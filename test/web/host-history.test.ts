@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Api } from '../../packages/web/src/lib/api.ts';
-import { chartsFor, metricsOf } from '../../packages/web/src/features/hosts/history-charts.ts';
-import { loadHistory } from '../../packages/web/src/features/hosts/history-load.ts';
+import { chartsFor } from '../../packages/web/src/features/hosts/history-charts.ts';
+import { metricsOf } from '../../packages/web/src/features/history/chart-spec.ts';
+import { loadHistory } from '../../packages/web/src/features/history/history-load.ts';
 import {
   addSample, appendTail, dropBefore, emptyPoints, pointsOf, tailFrom, typicalSpacing, type HistoryResponse, type Points, type WireSeries,
-} from '../../packages/web/src/features/hosts/history-points.ts';
-import { applySample, applySamples, emptyHistory, historyOf } from '../../packages/web/src/features/hosts/history-state.ts';
+} from '../../packages/web/src/features/history/history-points.ts';
+import { applySample, applySamples, emptyHistory, historyOf } from '../../packages/web/src/features/history/history-state.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

@@ -13,11 +13,12 @@ import { EmptyState } from '../ui/EmptyState';
 import { Logo } from '../ui/Logo';
 import { Spinner } from '../ui/Spinner';
 import { LiveProvider } from './live';
+import { ResourceRoute } from './ResourceRoute';
 import { Shell } from './Shell';
 
-// The host page carries uPlot; loading it on demand keeps the first paint light.
-const HostDetailPage = lazy(() => import('../features/hosts/HostDetailPage'));
 const StoragePage = lazy(() => import('../features/system/StoragePage'));
+const WorkloadsPage = lazy(() => import('../features/workloads/WorkloadsPage'));
+const AgentsPage = lazy(() => import('../features/agents/AgentsPage'));
 
 function Splash() {
   return (
@@ -108,7 +109,9 @@ export function App() {
           <Route path="/login" component={LoginPage} />
           <Route path="/" component={SignedIn}>
             <Route path="/" component={InfrastructurePage} />
-            <Route path="/resources/:id" component={HostDetailPage} />
+            <Route path="/workloads" component={WorkloadsPage} />
+            <Route path="/resources/:id" component={ResourceRoute} />
+            <Route path="/system/agents" component={AgentsPage} />
             <Route path="/system/storage" component={StoragePage} />
             <Route path="*" component={NotFound} />
           </Route>

@@ -1,7 +1,9 @@
 import { A, useNavigate } from '@solidjs/router';
 import { For, type ParentProps } from 'solid-js';
+import Boxes from 'lucide-solid/icons/boxes';
 import ChevronsUpDown from 'lucide-solid/icons/chevrons-up-down';
 import Database from 'lucide-solid/icons/database';
+import RadioTower from 'lucide-solid/icons/radio-tower';
 import LayoutGrid from 'lucide-solid/icons/layout-grid';
 import LogOut from 'lucide-solid/icons/log-out';
 import { useSession } from '../features/auth/session';
@@ -14,8 +16,20 @@ import { useLive } from './live';
 
 // Only pages that exist; a new feature adds its entry here.
 const sections = [
-  { title: 'Monitor', items: [{ href: '/', label: 'Infrastructure', icon: LayoutGrid, testId: 'nav-infrastructure' }] },
-  { title: 'System', items: [{ href: '/system/storage', label: 'Storage', icon: Database, testId: 'nav-storage' }] },
+  {
+    title: 'Monitor',
+    items: [
+      { href: '/', label: 'Infrastructure', icon: LayoutGrid, testId: 'nav-infrastructure' },
+      { href: '/workloads', label: 'Workloads', icon: Boxes, testId: 'nav-workloads' },
+    ],
+  },
+  {
+    title: 'System',
+    items: [
+      { href: '/system/agents', label: 'Agents', icon: RadioTower, testId: 'nav-agents' },
+      { href: '/system/storage', label: 'Storage', icon: Database, testId: 'nav-storage' },
+    ],
+  },
 ];
 
 function NavLinks(props: { compact?: boolean; items: (typeof sections)[number]['items'] }) {

@@ -69,10 +69,14 @@ export function formatNumber(value: number | undefined | null, digits = 2): stri
   return value.toFixed(digits);
 }
 
+// One formatter for every count: toLocaleString builds a new one per call, which a live table of
+// hundreds of rows feels.
+const COUNT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
 /** Counts with thousands separators: 12345 → "12,345". */
 export function formatCount(value: number | undefined | null): string {
   if (!isNum(value)) return EMPTY;
-  return Math.round(value).toLocaleString('en-US');
+  return COUNT.format(Math.round(value));
 }
 
 /** Seconds → the two largest units: "3d 4h", "5h 12m", "12m 3s", "45s". */
@@ -98,6 +102,17 @@ export function formatAgo(thenMs: number | undefined | null, nowMs: number): str
   if (s < 3_600) return `${Math.floor(s / 60)} min ago`;
   if (s < 86_400) return `${Math.floor(s / 3_600)} h ago`;
   return `${Math.floor(s / 86_400)} d ago`;
+}
+
+/** How long until `thenMs`, relative to `nowMs`: "in 45 s", "in 12 min", "in 23 h", "in 6 d"; past ones read "expired". */
+export function formatIn(thenMs: number | undefined | null, nowMs: number): string {
+  if (!isNum(thenMs)) return EMPTY;
+  const s = Math.round((thenMs - nowMs) / 1000);
+  if (s <= 0) return 'expired';
+  if (s < 60) return `in ${s} s`;
+  if (s < 3_600) return `in ${Math.floor(s / 60)} min`;
+  if (s < 2 * 86_400) return `in ${Math.floor(s / 3_600)} h`;
+  return `in ${Math.floor(s / 86_400)} d`;
 }
 
 /** Link speed in Mbit/s → "1 Gbit/s", "100 Mbit/s". */

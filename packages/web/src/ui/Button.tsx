@@ -1,12 +1,13 @@
 import { Show, splitProps, type JSX, type ParentProps } from 'solid-js';
 import { Spinner } from './Spinner';
 
-type Variant = 'primary' | 'secondary' | 'ghost';
+type Variant = 'primary' | 'secondary' | 'ghost' | 'danger';
 
 const variants: Record<Variant, string> = {
   primary: 'bg-accent text-accent-fg hover:bg-accent-hover shadow-card',
   secondary: 'border bg-surface text-fg hover:bg-surface-2 shadow-card',
   ghost: 'text-muted hover:bg-surface-2 hover:text-fg',
+  danger: 'bg-crit text-accent-fg hover:opacity-90 shadow-card',
 };
 
 export interface ButtonProps extends ParentProps, Omit<JSX.ButtonHTMLAttributes<HTMLButtonElement>, 'children'> {

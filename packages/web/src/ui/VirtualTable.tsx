@@ -30,6 +30,8 @@ export interface VirtualTableProps<Row> {
   testId?: string;
   /** When this changes (a new filter, say) the list scrolls back to the top. */
   scrollKey?: string;
+  /** Below this width (px) the table scrolls sideways rather than squeezing its columns; 980 by default. */
+  minWidth?: number;
 }
 
 /**
@@ -58,7 +60,7 @@ export function VirtualTable<Row>(props: VirtualTableProps<Row>) {
 
   return (
     <div ref={scroller} class="relative h-full min-h-0 overflow-auto" data-testid={props.testId}>
-      <div class="min-w-[980px]">
+      <div style={{ 'min-width': `${props.minWidth ?? 980}px` }}>
         <div
           class="sticky top-0 z-10 grid h-9 items-center gap-4 border-b bg-surface px-4 text-[11px] font-medium tracking-wide text-faint uppercase"
           style={{ 'grid-template-columns': template() }}

@@ -1,16 +1,11 @@
 import type { Resource } from '@pulse/protocol';
 import { metric } from '../infrastructure/model';
+import { isObject, readNumber, readString, readObjects } from '../../lib/read-json';
 
 /*
  * Readers for a host's `details`. The wire type leaves details open (`unknown` per key) and any
  * source may omit any part, so each reader keeps what it can read and drops what it cannot.
  */
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
-const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isObj) : []);
 
 export const cpuModes = ['user', 'system', 'iowait', 'steal', 'nice', 'irq', 'softirq', 'idle'] as const;
 export type CpuMode = (typeof cpuModes)[number];
@@ -62,87 +57,87 @@ export interface SystemInfo {
 /** Busy percentage per core, in core order. */
 export function coresOf(r: Resource): number[] {
   const cores = r.details['cores'];
-  return Array.isArray(cores) ? cores.map((c) => num(c) ?? 0) : [];
+  return Array.isArray(cores) ? cores.map((c) => readNumber(c) ?? 0) : [];
 }
 
 /** CPU time share per mode in percent; falls back to the flat `cpu.<mode>` metrics. */
 export function cpuModesOf(r: Resource): Partial<Record<CpuMode, number>> {
-  const d = isObj(r.details['cpuModes']) ? r.details['cpuModes'] : {};
+  const d = isObject(r.details['cpuModes']) ? r.details['cpuModes'] : {};
   const out: Partial<Record<CpuMode, number>> = {};
   for (const mode of cpuModes) {
-    const v = num(d[mode]) ?? metric(r, `cpu.${mode}`);
+    const v = readNumber(d[mode]) ?? metric(r, `cpu.${mode}`);
     if (v !== undefined) out[mode] = v;
   }
   return out;
 }
 
 export function filesystemsOf(r: Resource): Filesystem[] {
-  return list(r.details['filesystems'])
-    .filter((f) => str(f['mount']))
+  return readObjects(r.details['filesystems'])
+    .filter((f) => readString(f['mount']))
     .map((f) => {
-      const total = num(f['total']);
-      const used = num(f['used']);
+      const total = readNumber(f['total']);
+      const used = readNumber(f['used']);
       return {
-        mount: str(f['mount'])!,
-        device: str(f['device']),
-        fstype: str(f['fstype']),
+        mount: readString(f['mount'])!,
+        device: readString(f['device']),
+        fstype: readString(f['fstype']),
         total,
         used,
-        available: num(f['available']),
-        percent: num(f['percent']) ?? (total && used !== undefined ? (used / total) * 100 : undefined),
+        available: readNumber(f['available']),
+        percent: readNumber(f['percent']) ?? (total && used !== undefined ? (used / total) * 100 : undefined),
         readonly: f['readonly'] === true,
       };
     });
 }
 
 export function disksOf(r: Resource): Disk[] {
-  return list(r.details['disks'])
-    .filter((d) => str(d['name']))
+  return readObjects(r.details['disks'])
+    .filter((d) => readString(d['name']))
     .map((d) => ({
-      name: str(d['name'])!,
-      readBps: num(d['readBps']),
-      writeBps: num(d['writeBps']),
-      readIops: num(d['readIops']),
-      writeIops: num(d['writeIops']),
-      utilPercent: num(d['utilPercent']),
+      name: readString(d['name'])!,
+      readBps: readNumber(d['readBps']),
+      writeBps: readNumber(d['writeBps']),
+      readIops: readNumber(d['readIops']),
+      writeIops: readNumber(d['writeIops']),
+      utilPercent: readNumber(d['utilPercent']),
     }));
 }
 
 export function interfacesOf(r: Resource): NetInterface[] {
-  return list(r.details['interfaces'])
-    .filter((i) => str(i['name']))
+  return readObjects(r.details['interfaces'])
+    .filter((i) => readString(i['name']))
     .map((i) => ({
-      name: str(i['name'])!,
-      rxBps: num(i['rxBps']),
-      txBps: num(i['txBps']),
-      rxPackets: num(i['rxPackets']),
-      txPackets: num(i['txPackets']),
-      rxErrors: num(i['rxErrors']),
-      txErrors: num(i['txErrors']),
+      name: readString(i['name'])!,
+      rxBps: readNumber(i['rxBps']),
+      txBps: readNumber(i['txBps']),
+      rxPackets: readNumber(i['rxPackets']),
+      txPackets: readNumber(i['txPackets']),
+      rxErrors: readNumber(i['rxErrors']),
+      txErrors: readNumber(i['txErrors']),
       up: typeof i['up'] === 'boolean' ? i['up'] : undefined,
-      speedMbps: num(i['speedMbps']),
+      speedMbps: readNumber(i['speedMbps']),
     }));
 }
 
 /** Process counts by state; falls back to the flat `procs.*` metrics. */
 export function processesOf(r: Resource): Processes {
-  const d = isObj(r.details['processes']) ? r.details['processes'] : {};
+  const d = isObject(r.details['processes']) ? r.details['processes'] : {};
   const out: Processes = {};
   for (const state of [...processStates, 'total'] as const) {
-    const v = num(d[state]) ?? metric(r, `procs.${state}`);
+    const v = readNumber(d[state]) ?? metric(r, `procs.${state}`);
     if (v !== undefined) out[state] = v;
   }
   return out;
 }
 
 export function systemOf(r: Resource): SystemInfo {
-  const s = isObj(r.details['system']) ? r.details['system'] : {};
+  const s = isObject(r.details['system']) ? r.details['system'] : {};
   return {
-    hostname: str(s['hostname']),
-    kernel: str(s['kernel']),
-    os: str(s['os']),
-    cpuModel: str(s['cpuModel']),
-    bootTime: num(s['bootTime']),
+    hostname: readString(s['hostname']),
+    kernel: readString(s['kernel']),
+    os: readString(s['os']),
+    cpuModel: readString(s['cpuModel']),
+    bootTime: readNumber(s['bootTime']),
   };
 }
 

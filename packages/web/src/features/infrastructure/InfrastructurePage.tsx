@@ -12,13 +12,19 @@ import { SegmentedControl } from '../../ui/SegmentedControl';
 import { StatTile } from '../../ui/StatTile';
 import { VirtualTable } from '../../ui/VirtualTable';
 import { PageHeader } from '../../app/PageHeader';
-import { resourceColumns } from './columns';
+import { createRememberedSet } from '../../lib/remembered-set';
+import { resourceColumns, type TreeControls } from './columns';
 import { countByType, matchesQuery, nextSort, sortResources, type Sort, type SortKey } from './filter';
-import { metric, typeLabel } from './model';
+import { metric, typeCount, typeLabel } from './model';
 import { useResources } from './store';
+import { flatRows, nestResources } from './tree';
 import { usePageTitle } from '../../lib/title';
 
 const ROW_HEIGHT = 60;
+
+/** A container that ran to completion (exit 0, not killed): offline, but nothing to look at. */
+const isFinishedJob = (r: Resource) =>
+  r.type === 'app-container' && r.details['state'] === 'exited' && r.details['exitCode'] === 0 && r.details['oomKilled'] !== true;
 
 function Summary(props: { resources: readonly Resource[] }) {
   const counts = createMemo(() => {
@@ -28,14 +34,15 @@ function Summary(props: { resources: readonly Resource[] }) {
     let memTotal = 0;
     for (const r of props.resources) {
       if (r.status === 'online') online++;
-      if (r.status === 'degraded' || r.status === 'offline') attention++;
+      if ((r.status === 'degraded' || r.status === 'offline') && !isFinishedJob(r)) attention++;
+      // A container's or guest's memory is part of its machine's: count machines only.
+      if (r.parentId !== undefined) continue;
       memUsed += metric(r, 'mem.used') ?? 0;
       memTotal += metric(r, 'mem.total') ?? 0;
     }
     return { online, attention, memUsed, memTotal };
   });
-  const byType = () =>
-    [...countByType(props.resources)].map(([type, n]) => `${n} ${typeLabel[type as Resource['type']] ?? type}`).join(' · ');
+  const byType = () => [...countByType(props.resources)].map(([type, n]) => typeCount(type as Resource['type'], n)).join(' · ');
   return (
     <div class="grid grid-cols-2 gap-3 lg:grid-cols-4">
       <StatTile label="Resources" value={formatCount(props.resources.length)} detail={byType()} testId="summary-total" />
@@ -45,6 +52,7 @@ function Summary(props: { resources: readonly Resource[] }) {
         tone={counts().attention ? 'crit' : undefined}
         value={formatCount(counts().attention)}
         detail={counts().attention ? 'degraded or offline' : 'all clear'}
+        testId="summary-attention"
       />
       <StatTile
         label="Memory in use"
@@ -85,7 +93,16 @@ export function InfrastructurePage() {
     return { key: (key as SortKey) ?? 'name', dir: dir === 'desc' ? 'desc' : 'asc' };
   };
 
-  const rows = createMemo(() => sortResources(store.state.resources.filter((r) => matchesQuery(r, query())), sort()));
+  const isFiltered = () => query().text !== '' || query().type !== 'all';
+  const matched = createMemo(() => sortResources(store.state.resources.filter((r) => matchesQuery(r, query())), sort()));
+  // Unfiltered, containers sit under the machine that runs them, closed until opened; a filtered
+  // list shows every match at the top level, so a search for a container finds it.
+  const opened = createRememberedSet('pulse.infrastructure.opened');
+  const nested = createMemo(() => (isFiltered() ? flatRows(matched()) : nestResources(matched(), opened.values())));
+  const rows = () => nested().rows;
+  const tree: TreeControls = { nesting: (id) => nested().nesting.get(id), isOpen: opened.has, toggle: opened.toggle };
+  const treeColumns = resourceColumns(tree);
+  const flatColumns = resourceColumns();
   const typeOptions = createMemo(() => {
     const counts = countByType(store.state.resources);
     return [
@@ -111,9 +128,9 @@ export function InfrastructurePage() {
           </Show>
           <span class="num ml-auto text-xs text-faint" data-testid="resource-count">
             <Show when={store.state.ready}>
-              {rows().length === store.state.resources.length
-                ? plural(rows().length, 'resource')
-                : `${formatCount(rows().length)} of ${plural(store.state.resources.length, 'resource')}`}
+              {matched().length === store.state.resources.length
+                ? plural(matched().length, 'resource')
+                : `${formatCount(matched().length)} of ${plural(store.state.resources.length, 'resource')}`}
             </Show>
           </span>
         </div>
@@ -134,7 +151,7 @@ export function InfrastructurePage() {
                 soon as they report.
               </EmptyState>
             </Match>
-            <Match when={rows().length === 0}>
+            <Match when={matched().length === 0}>
               <EmptyState
                 icon={<SearchX size={20} />}
                 title="No resources match"
@@ -146,7 +163,7 @@ export function InfrastructurePage() {
             </Match>
             <Match when={true}>
               <VirtualTable
-                columns={resourceColumns}
+                columns={isFiltered() ? flatColumns : treeColumns}
                 rows={rows()}
                 rowKey={(r) => r.id}
                 rowHeight={ROW_HEIGHT}

@@ -1,5 +1,6 @@
 import type { Resource, ResourceStatus } from '@pulse/protocol';
-import { metric, percentOf } from './model';
+import { metric, netRates, percentOf } from './model';
+import { alsoSeenBy } from './sources';
 
 export interface ResourceQuery {
   text: string;
@@ -13,12 +14,16 @@ export interface Sort {
   dir: 'asc' | 'desc';
 }
 
-/** Free text matches name, id, type, tags, hostnames and IPs; every word must match. */
+/** Free text matches name, id, type, sources, tags, hostnames, IPs and a container's image; every word must match. */
 export function matchesQuery(r: Resource, q: ResourceQuery): boolean {
   if (q.type !== 'all' && r.type !== q.type) return false;
   const words = q.text.toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length === 0) return true;
-  const haystack = [r.name, r.id, r.type, r.source, ...r.tags, ...(r.identity.hostnames ?? []), ...(r.identity.ips ?? [])]
+  const image = r.details['image'];
+  const haystack = [
+    r.name, r.id, r.type, r.source, ...alsoSeenBy(r), ...r.tags, ...(r.identity.hostnames ?? []), ...(r.identity.ips ?? []),
+    typeof image === 'string' ? image : '',
+  ]
     .join(' ')
     .toLowerCase();
   return words.every((w) => haystack.includes(w));
@@ -42,8 +47,7 @@ function sortValue(r: Resource, key: SortKey): number | string | undefined {
     case 'disk':
       return percentOf(r, 'disk');
     case 'net': {
-      const rx = metric(r, 'net.rx');
-      const tx = metric(r, 'net.tx');
+      const { rx, tx } = netRates(r);
       return rx === undefined && tx === undefined ? undefined : (rx ?? 0) + (tx ?? 0);
     }
   }

@@ -46,9 +46,39 @@ export const typeLabel: Record<ResourceType, string> = {
   app: 'App',
 };
 
-/** A secondary line under a resource's name: its address, else where it comes from. */
+/** "2 Hosts", "1 Container", "3 LXC": a count of one type, for summaries. */
+export function typeCount(type: ResourceType, n: number): string {
+  const label = typeLabel[type] ?? type;
+  const invariable = type === 'system-container' || type === 'ceph' || type === 'storage';
+  return `${n} ${label}${n === 1 || invariable ? '' : 's'}`;
+}
+
+/** Receive and send rates in bytes/s: machines report `net.rx`/`net.tx`, containers `net.rx_bps`/`net.tx_bps`. */
+export function netRates(r: Resource | undefined): { rx?: number; tx?: number } {
+  return { rx: metric(r, 'net.rx') ?? metric(r, 'net.rx_bps'), tx: metric(r, 'net.tx') ?? metric(r, 'net.tx_bps') };
+}
+
+/** What memory use is measured against: a machine's total, a container's limit. */
+export function memoryCeiling(r: Resource | undefined): number | undefined {
+  return metric(r, 'mem.total') ?? metric(r, 'mem.limit');
+}
+
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+
+/** A secondary line under a resource's name: a container's image, an engine's containers, else an address or where it comes from. */
 export function subtitle(r: Resource): string {
+  if (r.type === 'app-container') {
+    return [text(r.details['image']), text(r.details['composeProject'])].filter(Boolean).join(' · ') || r.source;
+  }
+  if (r.type === 'docker-host') {
+    const total = metric(r, 'containers.total');
+    const running = metric(r, 'containers.running');
+    const counts = total === undefined ? undefined : `${running ?? 0} of ${total} running`;
+    return [counts, text(r.details['endpoint'])].filter(Boolean).join(' · ') || r.source;
+  }
   const ip = r.identity.ips?.[0];
   const host = r.identity.hostnames?.find((h) => h !== r.name);
-  return [host, ip].filter(Boolean).join(' · ') || r.source;
+  const system = r.details['system'];
+  const os = typeof system === 'object' && system !== null ? text((system as Record<string, unknown>)['os']) : undefined;
+  return [host, ip].filter(Boolean).join(' · ') || os || '';
 }

@@ -7,25 +7,26 @@ import { Button } from '../../ui/Button';
 import { SegmentedControl } from '../../ui/SegmentedControl';
 import { Spinner } from '../../ui/Spinner';
 import { useSession } from '../auth/session';
-import { createHostHistory } from './history';
-import { chartsFor, metricsOf } from './history-charts';
+import { createResourceHistory } from './history';
+import { metricsOf, type ChartSpec } from './chart-spec';
 import { DEFAULT_RANGE, parseRange, RANGES, windowOf, windowTitle, zoomTo, type RangeKey, type Zoom } from './history-window';
 import { HistoryChart } from './HistoryChart';
 
 const sameWindow = (a: ReturnType<typeof windowOf>, b: ReturnType<typeof windowOf>) => JSON.stringify(a) === JSON.stringify(b);
 
 /**
- * The host's metrics over a chosen range (kept in the URL as `?range=7d`), live at the right edge;
+ * A resource's metrics over a chosen range (kept in the URL as `?range=7d`), live at the right edge;
  * dragging across any chart zooms every chart into that span, at the finer detail it allows.
+ * `charts` is read once: the page keys this component by resource, so a new set comes with a new id.
  */
-export function HistoryCards(props: { id: string; metrics: ReadonlySet<string> }) {
+export function HistoryCards(props: { id: string; charts: readonly ChartSpec[] }) {
   const [params, setParams] = useSearchParams<{ range?: string }>();
   const range = () => parseRange(params.range);
   const [zoom, setZoom] = createSignal<Zoom | null>(null);
   const [plotWidth, setPlotWidth] = createSignal<number>();
-  const charts = chartsFor(props.metrics);
+  const charts = props.charts;
   const window = createMemo(() => windowOf(range(), zoom()), undefined, { equals: sameWindow });
-  const { history, status, error, retry } = createHostHistory({
+  const { history, status, error, retry } = createResourceHistory({
     id: props.id,
     metrics: metricsOf(charts),
     window,

@@ -2,8 +2,8 @@ import type { MetricSample } from '@pulse/protocol';
 import { addSample, dropBefore, emptyPoints, type Points } from './history-points';
 import type { HistoryRequest } from './history-window';
 
-/** What the host charts draw: a stretch of time and each metric's points in it. */
-export interface HostHistory {
+/** What the history charts draw: a stretch of time and each metric's points in it. */
+export interface ResourceHistory {
   /** The x range, ms since the epoch. */
   from: number;
   to: number;
@@ -14,12 +14,12 @@ export interface HostHistory {
   series: Record<string, Points>;
 }
 
-export function historyOf(request: HistoryRequest, live: boolean, series: Record<string, Points>): HostHistory {
+export function historyOf(request: HistoryRequest, live: boolean, series: Record<string, Points>): ResourceHistory {
   return { from: request.from, to: request.to, live, bucketMs: Math.max(1, (request.to - request.from) / request.points), series };
 }
 
 /** Nothing loaded: what a live range shows when its history could not be read, until samples arrive. */
-export function emptyHistory(request: HistoryRequest, live: boolean, metrics: readonly string[]): HostHistory {
+export function emptyHistory(request: HistoryRequest, live: boolean, metrics: readonly string[]): ResourceHistory {
   return historyOf(request, live, Object.fromEntries(metrics.map((m) => [m, emptyPoints()])));
 }
 
@@ -27,7 +27,7 @@ export function emptyHistory(request: HistoryRequest, live: boolean, metrics: re
  * A live sample at the right edge of a live range, which slides so it ends at the sample; a zoom
  * (not live) stays as it is.
  */
-export function applySample(h: HostHistory, sample: MetricSample): HostHistory {
+export function applySample(h: ResourceHistory, sample: MetricSample): ResourceHistory {
   if (!h.live) return h;
   const to = Math.max(h.to, sample.t);
   const from = to - (h.to - h.from);
@@ -41,6 +41,6 @@ export function applySample(h: HostHistory, sample: MetricSample): HostHistory {
 }
 
 /** Applies samples in time order; used for those that arrived while the history was loading. */
-export function applySamples(h: HostHistory, samples: readonly MetricSample[]): HostHistory {
+export function applySamples(h: ResourceHistory, samples: readonly MetricSample[]): ResourceHistory {
   return [...samples].sort((a, b) => a.t - b.t).reduce(applySample, h);
 }

@@ -1,7 +1,7 @@
 import { spanLabel } from '../../ui/time-labels';
 
 /*
- * Which stretch of time the host charts show: a preset range ending now, which slides as live
+ * Which stretch of time the history charts show: a preset range ending now, which slides as live
  * samples arrive, or a span the user dragged out on a chart (a zoom), which stays put.
  */
 

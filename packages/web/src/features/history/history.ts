@@ -3,7 +3,7 @@ import { createEffect, createSignal, on, onCleanup, untrack, type Accessor } fro
 import type { Live } from '../../app/live';
 import type { Api } from '../../lib/api';
 import { loadHistory } from './history-load';
-import { applySample, applySamples, emptyHistory, historyOf, type HostHistory } from './history-state';
+import { applySample, applySamples, emptyHistory, historyOf, type ResourceHistory } from './history-state';
 import { requestFor, type HistoryWindow } from './history-window';
 
 /**
@@ -14,7 +14,7 @@ const RECENT_MS = 2 * 60_000;
 
 export type HistoryStatus = 'loading' | 'ready' | 'error';
 
-export interface HostHistoryOptions {
+export interface ResourceHistoryOptions {
   id: string;
   metrics: readonly string[];
   window: Accessor<HistoryWindow>;
@@ -26,14 +26,14 @@ export interface HostHistoryOptions {
 }
 
 /**
- * A host's charted metrics over the chosen window: loaded over HTTP whenever the window changes, and
+ * A resource's charted metrics over the chosen window: loaded over HTTP whenever the window changes, and
  * for a window ending now, extended by every sample on `resource:<id>`. While a new window loads, the
  * previous one stays on screen.
  */
-export function createHostHistory(options: HostHistoryOptions) {
+export function createResourceHistory(options: ResourceHistoryOptions) {
   const { id, metrics, live, api } = options;
   const now = options.now ?? Date.now;
-  const [history, setHistory] = createSignal<HostHistory>();
+  const [history, setHistory] = createSignal<ResourceHistory>();
   const [status, setStatus] = createSignal<HistoryStatus>('loading');
   const [error, setError] = createSignal<string>();
   let recent: MetricSample[] = [];
@@ -86,7 +86,7 @@ export function createHostHistory(options: HostHistoryOptions) {
   );
 
   return {
-    history: history as Accessor<HostHistory | undefined>,
+    history: history as Accessor<ResourceHistory | undefined>,
     status,
     error,
     retry: () => setAttempt((n) => n + 1),

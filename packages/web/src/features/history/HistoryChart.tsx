@@ -3,9 +3,9 @@ import { alignLines } from '../../ui/chart-columns';
 import { Card } from '../../ui/Card';
 import { Spinner } from '../../ui/Spinner';
 import { TimeSeriesChart } from '../../ui/TimeSeriesChart';
-import type { ChartSpec } from './history-charts';
+import type { ChartSpec } from './chart-spec';
 import { emptyPoints, TIER_STEP_MS, typicalSpacing, type Tier } from './history-points';
-import type { HostHistory } from './history-state';
+import type { ResourceHistory } from './history-state';
 import type { HistoryStatus } from './history';
 
 const tierHint: Record<Tier, string> = { raw: 'raw samples', '1m': '1-minute averages', '1h': 'hourly averages', '1d': 'daily averages' };
@@ -15,14 +15,14 @@ const GAP_POINTS = 3;
 
 export interface HistoryChartProps {
   spec: ChartSpec;
-  history: HostHistory | undefined;
+  history: ResourceHistory | undefined;
   status: HistoryStatus;
   zoomed: boolean;
   onZoom: (from: number, to: number) => void;
   onPlotWidth: (px: number) => void;
 }
 
-/** One card of the host's history: a chart of one quantity over the shared window. */
+/** One card of a resource's history: a chart of one quantity over the shared window. */
 export function HistoryChart(props: HistoryChartProps) {
   const lines = () => props.spec.lines.map((l) => ({ ...l, points: props.history?.series[l.metric] ?? emptyPoints() }));
   const columns = createMemo(() => {
