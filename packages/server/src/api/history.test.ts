@@ -73,6 +73,14 @@ describe('metric history API', () => {
     expect(new Set(year.body.series[0].v)).toEqual(new Set([40]));
   });
 
+  it('answers an empty series for a stored metric with nothing in the range (a stopped container\'s quiet week)', async () => {
+    const { status, body } = await history(`resource=vm:seeded&metric=cpu&from=${end - 300 * DAY}&to=${end - 200 * DAY}`);
+    expect(status).toBe(200);
+    expect(body.series[0]).toMatchObject({ metric: 'cpu', t: [], v: [] });
+    const mixed = await history(`resource=vm:seeded&metric=cpu&metric=disk.iops&from=${end - 300 * DAY}&to=${end - 200 * DAY}`);
+    expect(mixed.body.error).toMatchObject({ code: 'history.unknown_metric', message: expect.stringContaining('"disk.iops"') });
+  });
+
   it('refuses bad ranges, unknown metrics and absurd point counts with the reason', async () => {
     const id = encodeURIComponent(hostId);
     const cases: Array<[string, number, string]> = [

@@ -94,6 +94,16 @@ export function metricStoreContract(name: string, open: (options: ContractStoreO
       if (reopen) expect((await (await reopen()).read('vm:1', 'net', 'raw', T0, T0 + DAY)).v).toEqual(stored);
     });
 
+    it('knows which series exist, buffered or stored, whatever range is asked', async () => {
+      const { store } = await start();
+      store.append([{ resource: 'h', metric: 'm', t: T0, v: 1 }]);
+      expect(await store.hasSeries('h', 'm')).toBe(true);
+      await store.flush();
+      expect(await store.hasSeries('h', 'm')).toBe(true);
+      expect(await store.hasSeries('h', 'other')).toBe(false);
+      expect(await store.hasSeries('x', 'm')).toBe(false);
+    });
+
     it('drops NaN and infinite values, counts them and never stores them', async () => {
       const { store } = await start();
       store.append([

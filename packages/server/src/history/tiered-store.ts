@@ -287,8 +287,14 @@ export function createTieredMetricStore(options: TieredStoreOptions): MetricStor
     };
   }
 
+  async function hasSeries(resource: string, metric: string): Promise<boolean> {
+    await init();
+    return byKey.has(keyOf(resource, metric)) || buffer.some((s) => s.resource === resource && s.metric === metric);
+  }
+
   return {
     append,
+    hasSeries,
     flush: () => exclusive(() => flushNow(false)),
     maintain: () => exclusive(maintain),
     read,

@@ -53,6 +53,8 @@ export interface MetricStore {
   maintain(): Promise<void>;
   /** Points of one series in one tier with t in [from, to]. */
   read(resource: string, metric: string, tier: Tier, from: number, to: number): Promise<SeriesPoints>;
+  /** Whether the series was ever stored (or is waiting in the buffer), whatever its range. */
+  hasSeries(resource: string, metric: string): Promise<boolean>;
   stats(): Promise<HistoryStats>;
   close(): Promise<void>;
 }

@@ -55,7 +55,11 @@ export function registerHistoryRoutes(app: ZodApp, deps: Pick<ApiDeps, 'registry
     if (to - from > FIVE_YEARS_MS) throw new AppError(400, 'history.range', 'A range may span at most five years.');
     const series = await readHistory(deps.history.store, { resource, metrics, from, to, points }, now, deps.history.retention());
     const known = deps.registry.get(resource);
-    const unknown = series.filter((s) => s.t.length === 0 && !(known && s.metric in known.metrics)).map((s) => s.metric);
+    // A metric with no points in the range is still known if it is stored at all or reported now: a
+    // stopped container's past, or a series that has not been flushed yet, answers empty, not 400.
+    const empty = series.filter((s) => s.t.length === 0 && !(known && s.metric in known.metrics));
+    const stored = await Promise.all(empty.map((s) => deps.history.store.hasSeries(resource, s.metric)));
+    const unknown = empty.filter((_, i) => !stored[i]).map((s) => s.metric);
     if (!known && unknown.length === series.length) throw new AppError(404, 'resource.not_found', `No resource with id "${resource}" and no history for it.`);
     if (unknown.length > 0) throw new AppError(400, 'history.unknown_metric', `No metric ${unknown.map((m) => `"${m}"`).join(', ')} for "${resource}".`);
     return { resource, from, to, series };

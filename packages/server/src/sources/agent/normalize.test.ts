@@ -22,7 +22,9 @@ describe('agent report normaliser', () => {
     expect(containerStatus({ state: 'running' })).toBe('online');
     expect(containerStatus({ state: 'running', health: 'unhealthy' })).toBe('degraded');
     expect(containerStatus({ state: 'exited', health: 'healthy' })).toBe('offline');
-    expect(containerStatus({})).toBe('offline');
+    expect(containerStatus({ state: 'restarting' })).toBe('degraded');
+    expect(containerStatus({ state: 'paused' })).toBe('degraded');
+    expect(containerStatus({ state: 'running' }, { state: 'error', message: 'garbage' })).toBe('unknown');
   });
 
   it('drops negative and non-finite metrics that cannot be, keeps temperatures, and says so on the host', () => {

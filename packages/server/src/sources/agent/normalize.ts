@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { AgentReport, AgentResource, ResourceStatus } from '@pulse/protocol';
+import type { AgentReport, AgentResource, DockerState, ResourceStatus } from '@pulse/protocol';
 import type { Observation, ObservedResource } from '../../resources/observation.js';
+import { containerStatus as engineContainerStatus } from '../docker/docker-resources.js';
 
 /** Metric names that can honestly go below zero; anything else negative is a broken rate or counter. */
 const MAY_BE_NEGATIVE = /temp|offset|delta|skew/i;
@@ -22,10 +23,13 @@ export function agentContainerId(agentId: string, agentSideId: string): string {
   return `container:agent:${agentId}/${safe}`;
 }
 
-/** Docker's state and health: running and healthy (or without a health check) is online. */
-export function containerStatus(details: Record<string, unknown>): ResourceStatus {
-  if (details.state !== 'running') return 'offline';
-  return details.health === 'unhealthy' ? 'degraded' : 'online';
+/**
+ * Docker's state and health, by the same rule as an engine Pulse polls itself: running and healthy
+ * (or without a health check) is online, unhealthy, restarting or paused degraded, stopped offline;
+ * nothing is known while the agent cannot read its engine.
+ */
+export function containerStatus(details: Record<string, unknown>, docker: DockerState = { state: 'ok' }): ResourceStatus {
+  return engineContainerStatus(details, docker);
 }
 
 export interface ReportContext {
@@ -61,7 +65,7 @@ export function reportToObservation(report: AgentReport, ctx: ReportContext): Ob
     }
     ids.add(id);
     containers.push({
-      id, type: c.type, name: c.name, parentId: hostId, source, status: containerStatus(c.details),
+      id, type: c.type, name: c.name, parentId: hostId, source, status: containerStatus(c.details, report.docker),
       metrics: cleanMetrics(c, problems), details: c.details, identity: c.identity, tags: c.tags,
     });
   }
