@@ -18,16 +18,6 @@ function badAnswer(what: string, why: string): DockerEngineError {
   return new DockerEngineError('docker.bad_answer', `the Docker engine's ${what} answer is not what the Docker Engine API describes: ${why}`);
 }
 
-/** Numeric maps such as memory_stats.stats; non-numbers are dropped. */
-function numbers(v: unknown): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [key, value] of Object.entries(obj(v))) {
-    const n = num(value);
-    if (n !== undefined) out[key] = n;
-  }
-  return out;
-}
-
 function strings(v: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(obj(v))) if (typeof value === 'string') out[key] = value;
@@ -172,11 +162,25 @@ export interface StatsSample {
   percpuCount: number | undefined;
   memoryUsage: number | undefined;
   memoryLimit: number | undefined;
+  /** the memory_stats.stats counters Pulse reads (inactive file cache), not the other ~30 */
   memoryStats: Record<string, number>;
   /** per interface; undefined when the container has no network namespace of its own */
   networks: Record<string, { rx: number; tx: number }> | undefined;
   /** io_service_bytes_recursive; null on cgroup v2 engines that do not fill it */
   blkio: Array<{ op: string; value: number }> | null;
+}
+
+/** The memory_stats.stats keys memoryUsed() needs (cgroup v1 and v2); copying all ~30 per container per reading was garbage. */
+const MEMORY_COUNTERS = ['total_inactive_file', 'inactive_file'] as const;
+
+function memoryCounters(v: unknown): Record<string, number> {
+  const stats = obj(v);
+  const out: Record<string, number> = {};
+  for (const key of MEMORY_COUNTERS) {
+    const n = num(stats[key]);
+    if (n !== undefined) out[key] = n;
+  }
+  return out;
 }
 
 /** `GET /containers/{id}/stats?stream=false` */
@@ -206,7 +210,7 @@ export function readStats(json: unknown): StatsSample {
     percpuCount: Array.isArray(usage.percpu_usage) ? usage.percpu_usage.length : undefined,
     memoryUsage: num(memory.usage),
     memoryLimit: num(memory.limit),
-    memoryStats: numbers(memory.stats),
+    memoryStats: memoryCounters(memory.stats),
     networks,
     blkio,
   };

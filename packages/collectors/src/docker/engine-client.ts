@@ -1,6 +1,10 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { EngineEndpoint } from './engine-endpoint.js';
+import net from 'node:net';
+import tls from 'node:tls';
+import { Http1Connection } from '../http/http1-connection.js';
+import type { Http1Failure } from '../http/http1-connection.js';
 import { DockerEngineError, connectionError } from './engine-error.js';
 
 export interface EngineClientOptions {
@@ -57,97 +61,112 @@ export function createEngineClient(options: EngineClientOptions): EngineClient {
   const { endpoint, timeoutMs, maxBodyBytes } = options;
   const maxLineBytes = options.maxLineBytes ?? 1024 * 1024;
   const label = endpoint.label;
-  // One agent per engine: keep-alive sockets are reused across a sweep, and a TLS session is never
-  // shared with another endpoint that has a different CA (reference §5.3).
-  const agent = endpoint.kind === 'tcp' && endpoint.tls
-    ? new https.Agent({ keepAlive: true, ...endpoint.tls })
-    : new http.Agent({ keepAlive: true });
+  // GETs go over this client's own keep-alive connections (engine-connection.ts), never shared
+  // with another endpoint, so a TLS session never meets a different CA (reference §5.3); the
+  // long-lived event stream uses node:http on a socket of its own.
   const transport = endpoint.kind === 'tcp' && endpoint.tls ? https : http;
   const base: http.RequestOptions = endpoint.kind === 'unix'
-    ? { socketPath: endpoint.socketPath, agent }
-    : { host: endpoint.host, port: endpoint.port, agent };
+    ? { socketPath: endpoint.socketPath }
+    : { host: endpoint.host, port: endpoint.port };
   const streams = new Set<EngineStream>();
   let closed = false;
 
   const closedError = (): DockerEngineError => new DockerEngineError('docker.closed', `the Docker client for ${label} was closed`);
 
-  /** `fresh` skips the keep-alive pool: a socket of its own, closed after the answer. */
-  function request(path: string, fresh = false): http.ClientRequest {
-    const where = fresh ? { ...base, ...(endpoint.kind === 'tcp' ? endpoint.tls : {}), agent: false } : base;
+  /** A request on a socket of its own, closed after the answer (event streams). */
+  function request(path: string): http.ClientRequest {
+    const where = { ...base, ...(endpoint.kind === 'tcp' ? endpoint.tls : {}), agent: false };
     // Docker answers with Go's HTTP server, which wants a Host header even on a unix socket.
     return transport.request({ ...where, path, method: 'GET', headers: { Accept: 'application/json', Host: endpoint.kind === 'unix' ? 'docker' : `${endpoint.host}:${endpoint.port}` } });
+  }
+
+  /** Idle keep-alive connections for GETs; the caller bounds how many run at once. */
+  const idle: Http1Connection[] = [];
+  const connections = new Set<Http1Connection>();
+  // Docker answers with Go's HTTP server, which wants a Host header even on a unix socket.
+  const hostHeader = endpoint.kind === 'unix' ? 'docker' : `${endpoint.host}:${endpoint.port}`;
+
+  function connectSocket(): net.Socket {
+    if (endpoint.kind === 'unix') return net.connect({ path: endpoint.socketPath });
+    if (!endpoint.tls) return net.connect({ host: endpoint.host, port: endpoint.port, noDelay: true });
+    const servername = endpoint.tls.servername ?? (net.isIP(endpoint.host) ? undefined : endpoint.host);
+    const socket = tls.connect({ host: endpoint.host, port: endpoint.port, ...endpoint.tls, ...(servername ? { servername } : {}) });
+    socket.setNoDelay(true);
+    return socket;
+  }
+
+  function connection(fresh: boolean): Http1Connection {
+    if (!fresh) {
+      while (idle.length > 0) {
+        const kept = idle.pop()!;
+        if (kept.isUsable) return kept;
+        connections.delete(kept);
+      }
+    }
+    const created = new Http1Connection({ socket: connectSocket(), host: hostHeader, maxBodyBytes });
+    connections.add(created);
+    return created;
+  }
+
+  function release(conn: Http1Connection): void {
+    if (!closed && conn.isUsable) idle.push(conn);
+    else {
+      connections.delete(conn);
+      conn.destroy();
+    }
   }
 
   function getJson(path: string): Promise<unknown> {
     if (closed) return Promise.reject(closedError());
     return new Promise((resolve, reject) => {
       let settled = false;
-      let retried = false;
-      let req: http.ClientRequest;
+      let conn: Http1Connection | undefined;
       const fail = (err: unknown): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        req.destroy();
+        if (conn) {
+          connections.delete(conn);
+          conn.destroy();
+        }
         reject(closed ? closedError() : connectionError(err, label));
       };
       const timer = setTimeout(() => {
         fail(new DockerEngineError('docker.timeout', `the Docker engine at ${label} did not answer GET ${path} within ${timeoutMs} ms`));
       }, timeoutMs);
 
-      const send = (): void => {
-        req = request(path, retried);
-        let responded = false;
-        req.on('error', (err: NodeJS.ErrnoException) => {
+      const send = (fresh: boolean): void => {
+        const current = connection(fresh);
+        conn = current;
+        current.request({ method: 'GET', path, headers: { Accept: 'application/json' } }).then((answer) => {
           if (settled) return;
-          // A kept-alive socket the engine closed while idle fails on first write; that says nothing
-          // about the engine, so a GET goes once more on a socket of its own (as Node's http docs advise).
-          if (!responded && !retried && req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) {
-            retried = true;
-            return send();
+          settled = true;
+          clearTimeout(timer);
+          release(current);
+          const status = answer.status;
+          const body = answer.body.toString('utf8');
+          if (status < 200 || status >= 300) return reject(statusError(status, path, body, label));
+          try {
+            resolve(JSON.parse(body));
+          } catch {
+            reject(new DockerEngineError('docker.bad_json', `the Docker engine at ${label} answered GET ${path} with something that is not JSON: "${preview(body)}"`));
+          }
+        }, (err: Http1Failure) => {
+          if (settled) return;
+          if (err.tooLarge) {
+            return fail(new DockerEngineError('docker.too_large', `the Docker engine at ${label} answered GET ${path} with more than ${maxBodyBytes} bytes`));
+          }
+          // A kept-alive socket the engine closed while idle fails before any answer; that says
+          // nothing about the engine, so a GET goes once more on a socket of its own.
+          if (!fresh && current.answered > 0 && !current.hasResponded && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) {
+            connections.delete(current);
+            return send(true);
           }
           fail(err);
         });
-        req.on('response', (res) => {
-          responded = true;
-          read(res);
-        });
-        req.end();
       };
 
-      const read = (res: http.IncomingMessage): void => {
-        const declared = Number(res.headers['content-length']);
-        const tooLarge = (): DockerEngineError => new DockerEngineError('docker.too_large', `the Docker engine at ${label} answered GET ${path} with more than ${maxBodyBytes} bytes`);
-        if (declared > maxBodyBytes) return fail(tooLarge());
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > maxBodyBytes) return fail(tooLarge());
-          chunks.push(chunk);
-        });
-        res.on('error', fail);
-        res.on('close', () => {
-          if (!res.complete) fail(Object.assign(new Error('connection closed before the answer was complete'), { code: 'ECONNRESET' }));
-        });
-        res.on('end', () => {
-          if (settled) return;
-          const body = Buffer.concat(chunks).toString('utf8');
-          const status = res.statusCode ?? 0;
-          if (status < 200 || status >= 300) return fail(statusError(status, path, body, label));
-          let value: unknown;
-          try {
-            value = JSON.parse(body);
-          } catch {
-            return fail(new DockerEngineError('docker.bad_json', `the Docker engine at ${label} answered GET ${path} with something that is not JSON: "${preview(body)}"`));
-          }
-          settled = true;
-          clearTimeout(timer);
-          resolve(value);
-        });
-      };
-
-      send();
+      send(false);
     });
   }
 
@@ -166,7 +185,7 @@ export function createEngineClient(options: EngineClientOptions): EngineClient {
       rejectDone = reject;
     });
     // A socket of its own: a stream holds it for hours, and must not inherit a stale pooled one.
-    const req = request(path, true);
+    const req = request(path);
     const finish = (err?: unknown): void => {
       if (settled) return;
       settled = true;
@@ -239,7 +258,9 @@ export function createEngineClient(options: EngineClientOptions): EngineClient {
       if (closed) return;
       closed = true;
       for (const stream of streams) stream.close();
-      agent.destroy();
+      for (const conn of connections) conn.destroy();
+      connections.clear();
+      idle.length = 0;
     },
   };
 }

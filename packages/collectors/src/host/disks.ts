@@ -1,4 +1,4 @@
-import { toNumber } from './proc-readers.js';
+import { countFields, fieldEnd, lineEnd, readNumbers, skipBlanks } from './text-scan.js';
 import type { Rates } from './rates.js';
 
 /** The `/proc/diskstats` counters the source turns into rates. */
@@ -40,16 +40,24 @@ export function isStackedDisk(name: string): boolean {
 /** Counters for every device of interest in `/proc/diskstats`, by device name. */
 export function parseDiskstats(text: string): Map<string, DiskCounters> {
   const disks = new Map<string, DiskCounters>();
-  for (const line of text.split('\n')) {
-    const f = line.trim().split(/\s+/);
-    const name = f[2];
-    if (!name || f.length < 14 || !isReportedDisk(name)) continue;
+  // Fields 4-14 of a line (reads completed … weighted ms); the first three are major, minor, name.
+  const f = new Array<number>(11).fill(0);
+  for (let start = 0; start < text.length;) {
+    const end = lineEnd(text, start);
+    const majorEnd = fieldEnd(text, skipBlanks(text, start, end), end);
+    const nameStart = skipBlanks(text, fieldEnd(text, skipBlanks(text, majorEnd, end), end), end);
+    const nameEnd = fieldEnd(text, nameStart, end);
+    start = end + 1;
+    if (nameEnd === nameStart) continue;
+    const name = text.slice(nameStart, nameEnd);
+    if (!isReportedDisk(name) || countFields(text, nameEnd, end) < 11) continue;
+    readNumbers(text, nameEnd, end, f);
     disks.set(name, {
-      readsCompleted: toNumber(f[3]),
-      sectorsRead: toNumber(f[5]),
-      writesCompleted: toNumber(f[7]),
-      sectorsWritten: toNumber(f[9]),
-      ioTicksMs: toNumber(f[12]),
+      readsCompleted: f[0]!,
+      sectorsRead: f[2]!,
+      writesCompleted: f[4]!,
+      sectorsWritten: f[6]!,
+      ioTicksMs: f[9]!,
     });
   }
   return disks;

@@ -1,4 +1,4 @@
-import { readFileSync, statfsSync } from 'node:fs';
+import { statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Resource } from '@pulse/protocol';
 import { createCachedRead } from './cached-read.js';
@@ -9,8 +9,9 @@ import { filesystemTotals, measureFilesystems, parseMountinfo, selectRealMounts 
 import type { MountEntry, Statfs } from './filesystems.js';
 import { hostMetrics } from './host-metrics.js';
 import { readDmiUuid, readHostname, readMachineId, readMacs, readOptionalText } from './host-identity.js';
-import { interfaceUsage, parseNetDev, readLinkState } from './interfaces.js';
+import { createLinkStateReader, interfaceUsage, parseNetDev } from './interfaces.js';
 import type { NetCounters } from './interfaces.js';
+import { KernelFiles, isKernelFs } from './kernel-files.js';
 import { readKernelUnits } from './kernel-units.js';
 import type { KernelUnits } from './kernel-units.js';
 import { memoryMetrics } from './memory.js';
@@ -45,7 +46,8 @@ export interface HostCollectorOptions {
   topProcessCount?: number;
   /**
    * How often to look again for what rarely changes (default 60 s): temperature sensors, MAC
-   * addresses, and ZFS or PSI while they are absent.
+   * addresses, the hostname, link speeds (also on every link state change), and ZFS or PSI while
+   * they are absent.
    */
   rescanMs?: number;
   /** The resource's `source` (default `local`). */
@@ -73,7 +75,21 @@ const consoleLogger: HostCollectorLogger = {
  * first collection (no earlier counters), while CPU shares on the first collection are since-boot
  * averages (see CpuMeter).
  */
-export function createHostCollector(options: HostCollectorOptions = {}): { collect(at: number): ObservedHost } {
+export interface HostCollector {
+  collect(at: number): ObservedHost;
+  /** Closes the /proc and /sys files kept open between collections. */
+  close(): void;
+}
+
+/** The parsed mount table, kept while /proc/self/mountinfo reads the same (mounts rarely change). */
+interface MountTable {
+  text: string;
+  mounts: MountEntry[];
+  real: MountEntry[];
+  virtualisedMeminfo: boolean;
+}
+
+export function createHostCollector(options: HostCollectorOptions = {}): HostCollector {
   const procRoot = options.procRoot ?? '/proc';
   const sysRoot = options.sysRoot ?? '/sys';
   const statfs = options.statfs ?? ((path: string) => statfsSync(path));
@@ -83,24 +99,43 @@ export function createHostCollector(options: HostCollectorOptions = {}): { colle
   const osReleasePath = options.osReleasePath ?? '/etc/os-release';
 
   const rescanMs = options.rescanMs ?? 60_000;
+  // Kept-open descriptors for what is read every collection, and for the PID scan's stat files.
+  const procFiles = new KernelFiles({ keepOpen: isKernelFs(procRoot) });
+  const sysFiles = new KernelFiles({ keepOpen: isKernelFs(sysRoot) });
+  const pidFiles = new KernelFiles({ keepOpen: isKernelFs(procRoot) });
+  const procText = (path: string): string => procFiles.text(path);
+  const sysText = (path: string): string => sysFiles.text(path);
   const cpuMeter = new CpuMeter();
   const diskRates = new CounterRates<DiskCounters>();
   const netRates = new CounterRates<NetCounters>();
   const kernelRates = new CounterRates<{ contextSwitches: number; interrupts: number; forks: number }>();
   const pressureMeter = new PressureMeter();
-  const temperatures = createTemperatureReader({ sysRoot, now, rescanMs });
-  const readArc = createCachedRead({ read: () => readZfsArc(procRoot), keep: (arc) => arc === undefined, everyMs: rescanMs, now });
-  const readPsi = createCachedRead({ read: () => readPressure(procRoot), keep: (psi) => Object.keys(psi).length === 0, everyMs: rescanMs, now });
+  const temperatures = createTemperatureReader({ sysRoot, now, rescanMs, read: sysText });
+  const readArc = createCachedRead({ read: () => readZfsArc(procRoot, procText), keep: (arc) => arc === undefined, everyMs: rescanMs, now });
+  const readPsi = createCachedRead({ read: () => readPressure(procRoot, procText), keep: (psi) => Object.keys(psi).length === 0, everyMs: rescanMs, now });
   const readMacAddresses = createCachedRead({ read: () => readMacs(sysRoot), keep: () => true, everyMs: rescanMs, now });
+  const readName = createCachedRead({ read: () => readHostname(procRoot, procText), keep: () => true, everyMs: rescanMs, now });
+  const readLinkState = createLinkStateReader({ sysRoot, read: sysText, now, rescanMs });
   const processes = createProcessScanner({
     procRoot, scanMs: options.processScanMs ?? 10_000, now, topCount: options.topProcessCount ?? 10,
     units: () => facts!.units,
+    files: pidFiles,
     onUnreadable: (count) => logger.debug?.({ procRoot, count }, 'host collector: some process stat files were unreadable'),
   });
   const failing = new Set<string>();
   let facts: StaticFacts | undefined;
+  let mountTable: MountTable | undefined;
 
-  const readProc = (path: string): string => readFileSync(join(procRoot, path), 'utf8');
+  const readProc = (path: string): string => procFiles.text(`${procRoot}/${path}`);
+
+  function readMounts(): MountTable {
+    const text = readProc('self/mountinfo');
+    if (mountTable?.text !== text) {
+      const mounts = parseMountinfo(text);
+      mountTable = { text, mounts, real: selectRealMounts(mounts), virtualisedMeminfo: hasVirtualisedMeminfo(mounts) };
+    }
+    return mountTable;
+  }
 
   /**
    * Optional parts of the host (disks, network, filesystems...) are missing in some containers and
@@ -138,6 +173,16 @@ export function createHostCollector(options: HostCollectorOptions = {}): { colle
   }
 
   function collect(at: number): ObservedHost {
+    try {
+      return read(at);
+    } finally {
+      // Descriptors of interfaces or sensors that are gone, read no more.
+      procFiles.sweep();
+      sysFiles.sweep();
+    }
+  }
+
+  function read(at: number): ObservedHost {
     facts ??= readFacts();
     const stat = parseProcStat(readProc('stat'));
     const cpu = cpuMeter.update(stat);
@@ -145,8 +190,8 @@ export function createHostCollector(options: HostCollectorOptions = {}): { colle
       contextSwitches: stat.contextSwitches, interrupts: stat.interrupts, forks: stat.forks,
     }]])).get('stat')!;
 
-    const mounts = optional('mountinfo', () => parseMountinfo(readProc('self/mountinfo')), [] as MountEntry[]);
-    const arc = hasVirtualisedMeminfo(mounts) ? undefined : optional('zfs arc', readArc, undefined);
+    const mounts = optional('mountinfo', readMounts, undefined);
+    const arc = mounts?.virtualisedMeminfo ? undefined : optional('zfs arc', readArc, undefined);
     const memory = memoryMetrics(parseMeminfo(readProc('meminfo')), { minFreeBytes: facts.minFreeBytes, arc });
     const load = optional('loadavg', () => parseLoadavg(readProc('loadavg')), { load1: 0, load5: 0, load15: 0 });
     const uptime = optional('uptime', () => parseUptime(readProc('uptime')), 0);
@@ -158,15 +203,15 @@ export function createHostCollector(options: HostCollectorOptions = {}): { colle
 
     const netCounters = optional('net/dev', () => parseNetDev(readProc('net/dev')), new Map<string, NetCounters>());
     const interfaces = [...netRates.sample(at, netCounters)]
-      .map(([name, rate]) => interfaceUsage(name, rate, readLinkState(sysRoot, name)));
+      .map(([name, rate]) => interfaceUsage(name, rate, readLinkState(name)));
 
     const filesystems = measureFilesystems(
-      selectRealMounts(mounts), statfs,
+      mounts?.real ?? [], statfs,
       (mount, err) => logger.debug?.({ err, mount: mount.mountPoint }, 'host collector: skipped a filesystem statfs could not read'),
     );
 
     const scan = optional('processes', () => processes.read(), emptyProcessScan());
-    const hostname = readHostname(procRoot);
+    const hostname = readName();
 
     return {
       id: `host:${facts.machineId ?? hostname}`,
@@ -207,5 +252,12 @@ export function createHostCollector(options: HostCollectorOptions = {}): { colle
     };
   }
 
-  return { collect };
+  return {
+    collect,
+    close() {
+      procFiles.close();
+      sysFiles.close();
+      pidFiles.close();
+    },
+  };
 }

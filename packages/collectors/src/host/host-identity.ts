@@ -1,12 +1,14 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import { isPhysicalInterface } from './interfaces.js';
+import { readUtf8 } from './kernel-files.js';
+import type { ReadText } from './kernel-files.js';
 
 /** A small text file's trimmed content, or undefined when it is missing, unreadable or empty. */
-export function readOptionalText(path: string): string | undefined {
+export function readOptionalText(path: string, read: ReadText = readUtf8): string | undefined {
   try {
-    return readFileSync(path, 'utf8').trim() || undefined;
+    return read(path).trim() || undefined;
   } catch {
     return undefined;
   }
@@ -25,8 +27,8 @@ export function readMachineId(paths: string[]): string | undefined {
 }
 
 /** The kernel's hostname (UTS namespace); os.hostname() only if procfs cannot be read. */
-export function readHostname(procRoot: string): string {
-  return readOptionalText(join(procRoot, 'sys/kernel/hostname')) ?? osHostname();
+export function readHostname(procRoot: string, read: ReadText = readUtf8): string {
+  return readOptionalText(`${procRoot}/sys/kernel/hostname`, read) ?? osHostname();
 }
 
 /** MACs of the non-virtual interfaces, sorted so identity does not change with readdir order. */

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { toNumber } from './proc-readers.js';
+import { readUtf8 } from './kernel-files.js';
+import type { ReadText } from './kernel-files.js';
+import { countFields, isBlank, lineEnd, readNumbers, skipBlanks } from './text-scan.js';
 import type { Rates } from './rates.js';
 
 export interface NetCounters {
@@ -40,24 +40,32 @@ export function isPhysicalInterface(name: string): boolean {
 /** Counters for every non-virtual interface in `/proc/net/dev`. */
 export function parseNetDev(text: string): Map<string, NetCounters> {
   const interfaces = new Map<string, NetCounters>();
-  for (const line of text.split('\n')) {
+  const f = new Array<number>(11).fill(0);
+  for (let start = 0; start < text.length;) {
+    const end = lineEnd(text, start);
     // Old kernels print `eth0:123` with no space after the colon, so split on the colon.
-    const colon = line.indexOf(':');
-    if (colon < 0) continue;
-    const name = line.slice(0, colon).trim();
-    const f = line.slice(colon + 1).trim().split(/\s+/);
-    if (!name || f.length < 11 || !isPhysicalInterface(name)) continue;
+    const colon = text.indexOf(':', start);
+    const lineStart = start;
+    start = end + 1;
+    if (colon < 0 || colon >= end) continue;
+    const nameStart = skipBlanks(text, lineStart, colon);
+    let nameEnd = colon;
+    while (nameEnd > nameStart && isBlank(text.charCodeAt(nameEnd - 1))) nameEnd--;
+    if (nameEnd === nameStart) continue;
+    const name = text.slice(nameStart, nameEnd);
+    if (!isPhysicalInterface(name) || countFields(text, colon + 1, end) < 11) continue;
+    readNumbers(text, colon + 1, end, f);
     interfaces.set(name, {
-      rxBytes: toNumber(f[0]), rxPackets: toNumber(f[1]), rxErrors: toNumber(f[2]),
-      txBytes: toNumber(f[8]), txPackets: toNumber(f[9]), txErrors: toNumber(f[10]),
+      rxBytes: f[0]!, rxPackets: f[1]!, rxErrors: f[2]!,
+      txBytes: f[8]!, txPackets: f[9]!, txErrors: f[10]!,
     });
   }
   return interfaces;
 }
 
-function readOptional(path: string): string | undefined {
+function readOptional(path: string, read: ReadText): string | undefined {
   try {
-    return readFileSync(path, 'utf8').trim();
+    return read(path).trim();
   } catch {
     // Virtual links answer EINVAL for `speed`; an interface removed mid-read answers ENOENT.
     return undefined;
@@ -68,13 +76,40 @@ function readOptional(path: string): string | undefined {
  * Link state from sysfs. `operstate` is `unknown` for tun/WireGuard and some virtual NICs that do
  * pass traffic, so for those the administrative IFF_UP flag decides.
  */
-export function readLinkState(sysRoot: string, name: string): { up: boolean; speedMbps: number | null } {
-  const dir = join(sysRoot, 'class/net', name);
-  const operstate = readOptional(join(dir, 'operstate'));
+export function readLinkState(sysRoot: string, name: string, read: ReadText = readUtf8): { up: boolean; speedMbps: number | null } {
+  const dir = `${sysRoot}/class/net/${name}`;
+  const operstate = readOptional(`${dir}/operstate`, read);
   const up = operstate === 'up'
-    || (operstate === 'unknown' && (Number(readOptional(join(dir, 'flags'))) & 1) === 1);
-  const speed = Number(readOptional(join(dir, 'speed')) ?? NaN);
+    || (operstate === 'unknown' && (Number(readOptional(`${dir}/flags`, read)) & 1) === 1);
+  const speed = Number(readOptional(`${dir}/speed`, read) ?? NaN);
   return { up, speedMbps: Number.isFinite(speed) && speed > 0 ? speed : null };
+}
+
+/**
+ * readLinkState for every collection: `operstate` (and IFF_UP while it is `unknown`) is read each
+ * time, `speed` only when the state changed or `rescanMs` passed, since a link renegotiates its
+ * speed only by going down and up again. Halves the sysfs reads per interface on a 1 s cadence.
+ */
+export function createLinkStateReader(options: { sysRoot: string; read: ReadText; now: () => number; rescanMs: number }): (name: string) => { up: boolean; speedMbps: number | null } {
+  const { sysRoot, read, now, rescanMs } = options;
+  const known = new Map<string, { operstate: string | undefined; speedMbps: number | null; readAt: number; usedAt: number }>();
+  return (name) => {
+    const at = now();
+    const dir = `${sysRoot}/class/net/${name}`;
+    const operstate = readOptional(`${dir}/operstate`, read);
+    const up = operstate === 'up'
+      || (operstate === 'unknown' && (Number(readOptional(`${dir}/flags`, read)) & 1) === 1);
+    let entry = known.get(name);
+    if (!entry || entry.operstate !== operstate || at < entry.readAt || at - entry.readAt >= rescanMs) {
+      const speed = Number(readOptional(`${dir}/speed`, read) ?? NaN);
+      entry = { operstate, speedMbps: Number.isFinite(speed) && speed > 0 ? speed : null, readAt: at, usedAt: at };
+      known.set(name, entry);
+      // Interfaces nobody asked about for a while are gone: forget them.
+      for (const [other, { usedAt }] of known) if (at - usedAt > rescanMs) known.delete(other);
+    }
+    entry.usedAt = at;
+    return { up, speedMbps: entry.speedMbps };
+  };
 }
 
 export function interfaceUsage(

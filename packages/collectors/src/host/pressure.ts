@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readUtf8 } from './kernel-files.js';
+import type { ReadText } from './kernel-files.js';
 import { counterRate } from './rates.js';
+import { fieldEnd, isBlank, lineEnd, skipBlanks } from './text-scan.js';
 
 /** One line of a `/proc/pressure/<resource>` file: shares of wall time in %, total in µs. */
 export interface PressureLine {
@@ -23,18 +24,30 @@ export type Pressure = Partial<Record<PressureResource, ResourcePressure>>;
 /** `some avg10=0.12 avg60=0.05 avg300=0.01 total=123456` lines; unknown lines are skipped. */
 export function parsePressure(text: string): ResourcePressure {
   const pressure: ResourcePressure = {};
-  for (const line of text.split('\n')) {
-    const [kind, ...pairs] = line.trim().split(/\s+/);
-    if (kind !== 'some' && kind !== 'full') continue;
-    const fields = new Map(pairs.map((pair) => pair.split('=') as [string, string]));
-    const number = (key: string): number | undefined => {
-      const value = Number(fields.get(key));
-      return fields.has(key) && Number.isFinite(value) ? value : undefined;
-    };
-    const avg10 = number('avg10');
-    const totalUs = number('total');
-    if (avg10 === undefined || totalUs === undefined) continue;
-    pressure[kind] = { avg10, avg60: number('avg60') ?? 0, avg300: number('avg300') ?? 0, totalUs };
+  for (let start = 0; start < text.length;) {
+    const end = lineEnd(text, start);
+    const kindStart = skipBlanks(text, start, end);
+    const kindEnd = fieldEnd(text, kindStart, end);
+    const kind = kindEnd - kindStart === 4 ? text.slice(kindStart, kindEnd) : '';
+    if (kind === 'some' || kind === 'full') {
+      const number = (key: string): number | undefined => {
+        // `key=` at the start of a field of this line
+        for (let at = text.indexOf(key, kindEnd); at >= 0 && at < end; at = text.indexOf(key, at + 1)) {
+          if (!isBlank(text.charCodeAt(at - 1)) || text.charCodeAt(at + key.length) !== 61 /* = */) continue;
+          const valueStart = at + key.length + 1;
+          const valueEnd = fieldEnd(text, valueStart, end);
+          const value = Number(text.slice(valueStart, valueEnd));
+          return Number.isFinite(value) ? value : undefined;
+        }
+        return undefined;
+      };
+      const avg10 = number('avg10');
+      const totalUs = number('total');
+      if (avg10 !== undefined && totalUs !== undefined) {
+        pressure[kind] = { avg10, avg60: number('avg60') ?? 0, avg300: number('avg300') ?? 0, totalUs };
+      }
+    }
+    start = end + 1;
   }
   return pressure;
 }
@@ -49,12 +62,12 @@ function isPressureAbsent(err: unknown): boolean {
 }
 
 /** Pressure of every resource the kernel reports; empty when PSI is absent or off. */
-export function readPressure(procRoot: string): Pressure {
+export function readPressure(procRoot: string, read: ReadText = readUtf8): Pressure {
   const pressure: Pressure = {};
   for (const resource of pressureResources) {
     let text: string;
     try {
-      text = readFileSync(join(procRoot, 'pressure', resource), 'utf8');
+      text = read(`${procRoot}/pressure/${resource}`);
     } catch (err) {
       if (isPressureAbsent(err)) continue;
       throw err;

@@ -2,6 +2,7 @@
  * Pure parsers for the small /proc text files the host collector reads every collection. They take
  * the file's text and return numbers, so tests feed them recorded text and no file system is needed.
  */
+import { fieldEnd, isDigits, lineEnd, numberAt, readNumbers, skipBlanks } from './text-scan.js';
 
 /**
  * Jiffies spent in each CPU mode as `/proc/stat` counts them. Guest time is left out on purpose:
@@ -34,37 +35,54 @@ export interface ProcStat {
   forks: number;
 }
 
-const cpuModeOrder = ['user', 'nice', 'system', 'idle', 'iowait', 'irq', 'softirq', 'steal'] as const;
-
 /** Parses a decimal field, treating anything unparsable as 0 so one odd field cannot poison a sample. */
 export function toNumber(text: string | undefined): number {
   const value = Number(text);
   return Number.isFinite(value) ? value : 0;
 }
 
-function parseCpuTimes(fields: string[]): CpuTimes {
-  // Fields a kernel does not report (steal before 2.6.11) are simply 0.
-  const times = {} as CpuTimes;
-  cpuModeOrder.forEach((mode, i) => { times[mode] = toNumber(fields[i]); });
-  return times;
+/** The jiffies of one `cpu` line from just after its name; fields a kernel does not report (steal before 2.6.11) are 0. */
+function cpuTimesAt(text: string, i: number, end: number, scratch: number[]): CpuTimes {
+  readNumbers(text, i, end, scratch);
+  return {
+    user: scratch[0]!, nice: scratch[1]!, system: scratch[2]!, idle: scratch[3]!,
+    iowait: scratch[4]!, irq: scratch[5]!, softirq: scratch[6]!, steal: scratch[7]!,
+  };
 }
+
+/** The first number after a line's name (`ctxt 123`; `intr 640542 0 12 …` is its total). */
+function firstNumber(text: string, i: number, end: number): number {
+  const start = skipBlanks(text, i, end);
+  return numberAt(text, start, fieldEnd(text, start, end));
+}
+
+const zeroTimes = (): CpuTimes => ({ user: 0, nice: 0, system: 0, idle: 0, iowait: 0, irq: 0, softirq: 0, steal: 0 });
 
 export function parseProcStat(text: string): ProcStat {
   const stat: ProcStat = {
-    total: parseCpuTimes([]), cores: new Map(), procsRunning: 0, procsBlocked: 0, bootTimeSec: 0,
+    total: zeroTimes(), cores: new Map(), procsRunning: 0, procsBlocked: 0, bootTimeSec: 0,
     contextSwitches: 0, interrupts: 0, forks: 0,
   };
-  for (const line of text.split('\n')) {
-    const [key, ...fields] = line.trim().split(/\s+/);
-    if (!key) continue;
-    if (key === 'cpu') stat.total = parseCpuTimes(fields);
-    else if (/^cpu\d+$/.test(key)) stat.cores.set(Number(key.slice(3)), parseCpuTimes(fields));
-    else if (key === 'procs_running') stat.procsRunning = toNumber(fields[0]);
-    else if (key === 'procs_blocked') stat.procsBlocked = toNumber(fields[0]);
-    else if (key === 'btime') stat.bootTimeSec = toNumber(fields[0]);
-    else if (key === 'ctxt') stat.contextSwitches = toNumber(fields[0]);
-    else if (key === 'intr') stat.interrupts = toNumber(fields[0]);
-    else if (key === 'processes') stat.forks = toNumber(fields[0]);
+  const scratch = new Array<number>(8).fill(0);
+  for (let start = 0; start < text.length;) {
+    const end = lineEnd(text, start);
+    const keyStart = skipBlanks(text, start, end);
+    const keyEnd = fieldEnd(text, keyStart, end);
+    if (text.startsWith('cpu', keyStart)) {
+      if (keyEnd === keyStart + 3) stat.total = cpuTimesAt(text, keyEnd, end, scratch);
+      else if (isDigits(text, keyStart + 3, keyEnd)) stat.cores.set(numberAt(text, keyStart + 3, keyEnd), cpuTimesAt(text, keyEnd, end, scratch));
+    } else if (keyEnd > keyStart) {
+      // The long per-IRQ and softirq lines are never split: only their first number is read.
+      switch (text.slice(keyStart, keyEnd)) {
+        case 'procs_running': stat.procsRunning = firstNumber(text, keyEnd, end); break;
+        case 'procs_blocked': stat.procsBlocked = firstNumber(text, keyEnd, end); break;
+        case 'btime': stat.bootTimeSec = firstNumber(text, keyEnd, end); break;
+        case 'ctxt': stat.contextSwitches = firstNumber(text, keyEnd, end); break;
+        case 'intr': stat.interrupts = firstNumber(text, keyEnd, end); break;
+        case 'processes': stat.forks = firstNumber(text, keyEnd, end); break;
+      }
+    }
+    start = end + 1;
   }
   return stat;
 }
@@ -72,9 +90,19 @@ export function parseProcStat(text: string): ProcStat {
 /** `/proc/meminfo` as bytes by key; the kernel writes sizes in KiB (`kB`), counts without a unit. */
 export function parseMeminfo(text: string): Map<string, number> {
   const values = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    const match = /^([^:]+):\s+(\d+)(\s+kB)?/.exec(line);
-    if (match) values.set(match[1]!, Number(match[2]) * (match[3] ? 1024 : 1));
+  for (let start = 0; start < text.length;) {
+    const end = lineEnd(text, start);
+    const colon = text.indexOf(':', start);
+    if (colon > start && colon < end) {
+      const valueStart = skipBlanks(text, colon + 1, end);
+      const valueEnd = fieldEnd(text, valueStart, end);
+      if (valueEnd > valueStart && isDigits(text, valueStart, valueEnd)) {
+        const unit = skipBlanks(text, valueEnd, end);
+        const kib = text.startsWith('kB', unit);
+        values.set(text.slice(start, colon), numberAt(text, valueStart, valueEnd) * (kib ? 1024 : 1));
+      }
+    }
+    start = end + 1;
   }
   return values;
 }
@@ -86,13 +114,13 @@ export interface LoadAverage {
 }
 
 export function parseLoadavg(text: string): LoadAverage {
-  const [load1, load5, load15] = text.trim().split(/\s+/);
-  return { load1: toNumber(load1), load5: toNumber(load5), load15: toNumber(load15) };
+  const [load1, load5, load15] = readNumbers(text, 0, lineEnd(text, 0), [0, 0, 0]);
+  return { load1: load1!, load5: load5!, load15: load15! };
 }
 
 /** Seconds since boot: the first field of `/proc/uptime`. */
 export function parseUptime(text: string): number {
-  return toNumber(text.trim().split(/\s+/)[0]);
+  return readNumbers(text, 0, lineEnd(text, 0), [0])[0]!;
 }
 
 /**

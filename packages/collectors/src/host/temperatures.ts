@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readUtf8 } from './kernel-files.js';
+import type { ReadText } from './kernel-files.js';
 
 /** One temperature sensor's current reading. */
 export interface TemperatureReading {
@@ -118,6 +120,8 @@ export interface TemperatureReaderOptions {
   now: () => number;
   /** How often to look for sensors again (drivers loaded late, hot-plugged NVMe). */
   rescanMs: number;
+  /** How each sensor's input is read (default readFileSync). */
+  read?: ReadText;
 }
 
 /**
@@ -126,6 +130,7 @@ export interface TemperatureReaderOptions {
  * collection then reads one `*_input` file per sensor.
  */
 export function createTemperatureReader(options: TemperatureReaderOptions): { read(): TemperatureReading[] } {
+  const read = options.read ?? readUtf8;
   let sensors: TemperatureSensor[] = [];
   let scannedAt: number | undefined;
   return {
@@ -139,7 +144,7 @@ export function createTemperatureReader(options: TemperatureReaderOptions): { re
       for (const { inputPath, ...sensor } of sensors) {
         let text: string;
         try {
-          text = readFileSync(inputPath, 'utf8');
+          text = read(inputPath);
         } catch (err) {
           // Drivers answer ENODATA/EIO/EAGAIN while their device sleeps or is down (iwlwifi, some
           // ACPI zones): no reading this time. A sensor that is gone makes the next read rescan.

@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readUtf8 } from './kernel-files.js';
+import type { ReadText } from './kernel-files.js';
 import type { MountEntry } from './filesystems.js';
+import { fieldEnd, isDigits, lineEnd, skipBlanks } from './text-scan.js';
 
 /** The ZFS Adaptive Replacement Cache, in bytes. */
 export interface ZfsArc {
@@ -15,15 +16,30 @@ export interface ZfsArc {
  * `name type value` row per statistic. Undefined when `size` is missing (not an arcstats file).
  */
 export function parseArcstats(text: string): ZfsArc | undefined {
-  const values = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    const [name, type, data] = line.trim().split(/\s+/);
-    // Type 4 is KSTAT_DATA_UINT64; every figure used here is one. The header rows fail the test.
-    if (name && type && /^\d+$/.test(type) && data && /^\d+$/.test(data)) values.set(name, Number(data));
+  let size: number | undefined;
+  let min: number | undefined;
+  // ~100 rows, read every collection on a ZFS host: only the two used are parsed.
+  for (let start = 0; start < text.length;) {
+    const end = lineEnd(text, start);
+    const nameStart = skipBlanks(text, start, end);
+    const nameEnd = fieldEnd(text, nameStart, end);
+    const name = text.slice(nameStart, nameEnd);
+    if (name === 'size' || name === 'c_min') {
+      const typeStart = skipBlanks(text, nameEnd, end);
+      const typeEnd = fieldEnd(text, typeStart, end);
+      const dataStart = skipBlanks(text, typeEnd, end);
+      const dataEnd = fieldEnd(text, dataStart, end);
+      // Type 4 is KSTAT_DATA_UINT64; every figure used here is one. The header rows fail the test.
+      if (isDigits(text, typeStart, typeEnd) && isDigits(text, dataStart, dataEnd)) {
+        const value = Number(text.slice(dataStart, dataEnd));
+        if (name === 'size') size = value;
+        else min = value;
+      }
+    }
+    start = end + 1;
   }
-  const size = values.get('size');
   if (size === undefined) return undefined;
-  return { size, min: values.get('c_min') ?? 0 };
+  return { size, min: min ?? 0 };
 }
 
 /**
@@ -37,10 +53,10 @@ export function hasVirtualisedMeminfo(mounts: MountEntry[]): boolean {
 }
 
 /** The ARC, or undefined when ZFS is not loaded (no `/proc/spl`); other read errors are thrown. */
-export function readZfsArc(procRoot: string): ZfsArc | undefined {
+export function readZfsArc(procRoot: string, read: ReadText = readUtf8): ZfsArc | undefined {
   let text: string;
   try {
-    text = readFileSync(join(procRoot, 'spl/kstat/zfs/arcstats'), 'utf8');
+    text = read(`${procRoot}/spl/kstat/zfs/arcstats`);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException | null)?.code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
