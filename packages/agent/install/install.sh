@@ -212,8 +212,11 @@ Type=simple
 User=$SERVICE_USER
 Group=$SERVICE_USER
 # A 1 MiB young generation keeps the agent's resident memory about 4 MB lower (measured) at no
-# visible CPU cost: it allocates little per report.
-ExecStart=$NODE_BIN --max-semi-space-size=1 $INSTALL_DIR/pulse-agent.mjs run --config $CONFIG
+# visible CPU cost: it allocates little per report. --jitless --single-threaded: the agent's code
+# runs a few milliseconds a second, too little for the JIT to pay off, and V8's helper threads only
+# add wake-ups; together 8 MB less RSS and ~10 % less CPU (docs/BENCHMARKS.md, bench/agent).
+# --no-expose-wasm: without it V8 warns on every start that --jitless turned WebAssembly off.
+ExecStart=$NODE_BIN --max-semi-space-size=1 --jitless --no-expose-wasm --single-threaded $INSTALL_DIR/pulse-agent.mjs run --config $CONFIG
 Restart=on-failure
 RestartSec=5
 # 2 usage, 77 token refused (the agent was removed in Pulse: enrol again), 78 bad config:

@@ -106,7 +106,7 @@ describe.each(shells)('install.sh under %s', (shell) => {
     expect(statSync(join(root, 'var/lib/pulse-agent')).mode & 0o777).toBe(0o700);
 
     const unit = readFileSync(join(root, 'etc/systemd/system/pulse-agent.service'), 'utf8');
-    expect(unit).toContain(`ExecStart=${process.execPath} --max-semi-space-size=1 ${installed} run --config ${configPath}`);
+    expect(unit).toContain(`ExecStart=${process.execPath} --max-semi-space-size=1 --jitless --no-expose-wasm --single-threaded ${installed} run --config ${configPath}`);
     for (const line of ['User=pulse-agent', 'Restart=on-failure', 'RestartPreventExitStatus=2 77 78', 'NoNewPrivileges=yes', 'ProtectSystem=strict', `ReadWritePaths=${join(root, 'var/lib/pulse-agent')}`, 'WantedBy=multi-user.target']) {
       expect(unit).toContain(line);
     }
