@@ -30,8 +30,10 @@ export interface InterfaceUsage {
 // their MACs are generated or copied from a port, so they would only add noise to sums and to host
 // identity. Proxmox names a VM's NIC tap<vmid>i<n> and its firewall bridge pieces fwbr/fwpr/fwln,
 // and its bridges vmbr<n>; counting them doubles a node's traffic (its own node view sums
-// physical NICs only).
-const virtualInterface = /^(lo|veth.*|br-.*|docker0|virbr.*|vmbr\d+.*|tap\d+i\d+|fw(br|ln)\d+i\d+|fwpr\d+p\d+)$/;
+// physical NICs only). ifb devices (tc ingress shaping) carry traffic redirected from another
+// interface and get a random MAC at every boot (addr_assign_type 1), which would change the host's
+// identity on each restart; the recorded Firecracker VM fixture has two.
+const virtualInterface = /^(lo|veth.*|br-.*|docker0|virbr.*|vmbr\d+.*|tap\d+i\d+|fw(br|ln)\d+i\d+|fwpr\d+p\d+|ifb\d+)$/;
 
 export function isPhysicalInterface(name: string): boolean {
   return !virtualInterface.test(name);
