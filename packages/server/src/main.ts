@@ -11,10 +11,12 @@ import { historyStorageReport } from './history/storage-report.js';
 import { createAuthenticator, createConnectionTokenService, createLoginLimiter, createSessionService, createTokenService, type Principal } from './auth/index.js';
 import { createAdminFromEnv } from './bootstrap-admin.js';
 import { type Config, diffConfig, RELOADABLE_KEYS } from './config/index.js';
+import { createConnectionService, createUnavailableRuntime } from './connections/index.js';
 import { createLatencyHistogram, createMetrics } from './observability/metrics.js';
 import { persistResources } from './persistence.js';
 import { attachWebSocket, publishRegistryChanges, pulseNamespaces, registerRealtimeRoutes, registerSseRoute } from './realtime/index.js';
 import { createRecentSeries, createRegistry, type Source } from './resources/index.js';
+import { openSecretBox } from './secrets/index.js';
 import { dockerSourcesFromConfig } from './sources/docker/index.js';
 import { createLocalSource } from './sources/local/index.js';
 import { createStateStore, openDatabase } from './store/index.js';
@@ -27,6 +29,8 @@ export interface PulseOptions {
   now?: () => number;
   /** Built dashboard; defaults to packages/web/dist beside this package. */
   webRoot?: string | undefined;
+  /** Sources started beside the configured ones (tests and tools feed the registry through these). */
+  extraSources?: Source[];
 }
 
 export interface RunningPulse {
@@ -50,6 +54,7 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
 
   // Built first so an unreadable certificate stops start-up before anything is opened.
   const dockerSources = dockerSourcesFromConfig(config.docker.remotes, logger);
+  const secretBox = openSecretBox(config.secrets, config.data_dir, logger.child({ component: 'secrets' }));
   const db = await openDatabase({ url: config.database_url, dataDir: config.data_dir });
   const store = createStateStore(db);
   await createAdminFromEnv(options.env ?? process.env, store, logger, now);
@@ -77,6 +82,10 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
   const persistence = persistResources({ registry, store, logger, now, everyMs: 60_000 });
   const agents = await createAgentService({ store, registry, config: () => config.agents, now, logger: logger.child({ component: 'agents' }) });
   const agentAssets = createInstallAssets(() => config.agents.assets_dir ?? defaultAgentAssetsDir());
+  const connectionService = createConnectionService({ store, box: secretBox, now, logger: logger.child({ component: 'connections' }) });
+  await connectionService.reseal();
+  // Issue 6: the Proxmox poller replaces this runtime; until then connections are stored but not polled.
+  const connections = { service: connectionService, runtime: createUnavailableRuntime() };
 
   const sessions = createSessionService({ store, now, ttlMs: () => config.auth.session_ttl_hours * 3_600_000 });
   const tokens = createTokenService({ store, now });
@@ -112,7 +121,7 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
   const metrics = createMetrics({ hub: () => hub, resourceCount: () => registry.size, latency });
 
   const webRoot = options.webRoot ?? defaultWebRoot();
-  const app = await createApi({ config: currentConfig, version, now, logger, store, registry, series, history, sessions, tokens, authenticate, connectionTokens, loginLimiter, metrics, webRoot, agents, agentAssets,
+  const app = await createApi({ config: currentConfig, version, now, logger, store, registry, series, history, sessions, tokens, authenticate, connectionTokens, loginLimiter, metrics, webRoot, agents, agentAssets, connections,
     endConnections: (match) => {
       connectionTokens.revokeMatching(match);
       return hub.disconnect((p) => match(p as Principal));
@@ -129,7 +138,7 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
   const sources: Source[] = [];
   const local = config.local.enabled ? createLocalSource({ intervalMs: config.local.interval_ms, logger: logger.child({ component: 'source.local' }) }) : undefined;
   if (local) sources.push(local);
-  sources.push(...dockerSources);
+  sources.push(...dockerSources, ...(options.extraSources ?? []));
   for (const source of sources) {
     source.start((observation) => {
       try {

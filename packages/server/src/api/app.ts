@@ -6,6 +6,7 @@ import { createAccessHook } from './access.js';
 import type { ApiDeps } from './deps.js';
 import { onError } from './errors.js';
 import { registerAgentRoutes } from './routes/agents.js';
+import { registerConnectionRoutes } from './routes/connections.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerHistoryRoutes } from './routes/history.js';
 import { registerResourceRoutes } from './routes/resources.js';
@@ -49,6 +50,7 @@ export async function createApi(deps: ApiDeps) {
   registerTokenRoutes(app, deps);
   registerSystemRoutes(app, deps);
   registerAgentRoutes(app, deps);
+  if (deps.connections) registerConnectionRoutes(app, { connections: deps.connections });
   await registerWeb(app, deps.webRoot);
   return app;
 }

@@ -3,6 +3,7 @@ import type { Registry as PromRegistry } from 'prom-client';
 import type { AgentService, InstallAssets } from '../agents/index.js';
 import type { Authenticate, ConnectionTokenService, LoginLimiter, Principal, SessionService, TokenService } from '../auth/index.js';
 import type { Config } from '../config/index.js';
+import type { ConnectionRuntime, ConnectionService } from '../connections/index.js';
 import type { StorageReport } from '../history/storage-report.js';
 import type { MetricStore, RetentionMs } from '../history/types.js';
 import type { RecentSeries, Registry } from '../resources/index.js';
@@ -35,6 +36,8 @@ export interface ApiDeps {
   agents: AgentService;
   /** The agent installer template and bundle handed to machines being enrolled. */
   agentAssets: InstallAssets;
+  /** Stored Proxmox connections and whatever polls them; its routes exist only when given. */
+  connections?: { service: ConnectionService; runtime: ConnectionRuntime } | undefined;
   /** Directory of the built web app; absent when it has not been built. */
   webRoot?: string | undefined;
 }

@@ -72,6 +72,14 @@ export const ConfigSchema = z.object({
     remotes: z.array(DockerRemote).default([])
       .refine((list) => new Set(list.map((r) => r.name)).size === list.length, 'each remote needs its own name'),
   }).prefault({}),
+  secrets: z.object({
+    /** base64 of 32 random bytes encrypting stored credentials; checked (never shown) at start-up by secrets/key-source.ts */
+    key: z.string().min(1).optional(),
+    /** where the key lives when `key` is not set; default <data_dir>/secret.key, created on first start */
+    key_file: z.string().min(1).optional(),
+    /** keys rotated out: still open what they sealed, until it is sealed again with `key` */
+    previous_keys: z.array(z.string().min(1)).default([]),
+  }).prefault({}),
   auth: z.object({
     session_ttl_hours: z.coerce.number().int().min(1).max(24 * 365).default(24 * 7),
     login_max_attempts: z.coerce.number().int().min(1).max(1000).default(5),
@@ -111,6 +119,9 @@ export const ENV_KEYS: Record<string, string> = {
   PULSE_AGENTS_OFFLINE_AFTER_INTERVALS: 'agents.offline_after_intervals',
   PULSE_AGENTS_MAX_AGENTS: 'agents.max_agents',
   PULSE_AGENTS_ASSETS_DIR: 'agents.assets_dir',
+  PULSE_SECRET_KEY: 'secrets.key',
+  PULSE_SECRET_KEY_FILE: 'secrets.key_file',
+  PULSE_SECRET_PREVIOUS_KEYS: 'secrets.previous_keys',
   PULSE_SESSION_TTL_HOURS: 'auth.session_ttl_hours',
   PULSE_LOGIN_MAX_ATTEMPTS: 'auth.login_max_attempts',
   PULSE_LOCKOUT_MINUTES: 'auth.lockout_minutes',
@@ -124,4 +135,4 @@ export const RELOADABLE_KEYS = [
 ] as const;
 
 /** Keys read as comma-separated lists when they come from the environment. */
-export const LIST_KEYS = new Set(['allowed_origins']);
+export const LIST_KEYS = new Set(['allowed_origins', 'secrets.previous_keys']);

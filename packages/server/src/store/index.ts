@@ -6,3 +6,4 @@ export type { ApiTokenRow } from './tokens.js';
 export type { AuditEntry } from './audit.js';
 export type { AgentRow } from './agents.js';
 export type { InstallTokenRow } from './agent-install-tokens.js';
+export type { ConnectionRow } from './connections.js';

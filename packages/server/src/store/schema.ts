@@ -113,6 +113,26 @@ export interface AgentsTable {
   revoked_at: number | null;
 }
 
+/** A Proxmox connection (issue 6); `secret_ciphertext` is a secrets/ envelope bound to the row's id. */
+export interface ConnectionsTable {
+  id: string;
+  name: string;
+  product: 'pve' | 'pbs' | 'pmg';
+  /** JSON array of https://host:port URLs, the preferred first */
+  endpoints: string;
+  auth_kind: 'token' | 'password';
+  /** `user@realm!name` for a token, `user@realm` for a password */
+  auth_user: string;
+  secret_ciphertext: string;
+  tls_fingerprint: string | null;
+  tls_ca: string | null;
+  /** 0 or 1: one integer column type on SQLite and PostgreSQL alike */
+  tls_insecure: number;
+  interval_ms: number;
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+}
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -126,4 +146,5 @@ export interface Database {
   metric_rollups: MetricRollupsTable;
   agent_install_tokens: AgentInstallTokensTable;
   agents: AgentsTable;
+  connections: ConnectionsTable;
 }

@@ -99,6 +99,29 @@ export function stateStoreContract(name: string, open: () => Promise<Db>): void 
       expect((await store.agents.listActive()).some((a) => a.id === id)).toBe(false);
     });
 
+    it('keeps connections, refuses a taken name on insert and rename, and removes them', async () => {
+      const id = randomUUID();
+      const name = `pve-${id.slice(0, 8)}`;
+      const row = {
+        id, name, product: 'pve' as const, endpoints: '["https://pve1:8006"]', auth_kind: 'token' as const, auth_user: 'pulse@pve!pulse',
+        secret_ciphertext: 'pse1:00000000:x', tls_fingerprint: null, tls_ca: null, tls_insecure: 0, interval_ms: 10_000, enabled: 1,
+        created_at: 1_700_000_000_000, updated_at: 1_700_000_000_000,
+      };
+      expect(await store.connections.insert(row)).toBe(true);
+      expect(await store.connections.insert({ ...row, id: randomUUID() })).toBe(false);
+      expect(await store.connections.byId(id)).toEqual(row);
+      expect((await store.connections.byName(name))?.id).toBe(id);
+      const other = { ...row, id: randomUUID(), name: `pbs-${id.slice(0, 8)}`, product: 'pbs' as const };
+      expect(await store.connections.insert(other)).toBe(true);
+      expect(await store.connections.update(other.id, { name, updated_at: 2 })).toBe('name_taken');
+      expect(await store.connections.update(id, { tls_insecure: 1, enabled: 0, updated_at: 1_700_000_000_123 })).toBe('ok');
+      expect(await store.connections.byId(id)).toMatchObject({ tls_insecure: 1, enabled: 0, updated_at: 1_700_000_000_123, created_at: 1_700_000_000_000 });
+      expect(await store.connections.update(randomUUID(), { updated_at: 3 })).toBe('not_found');
+      expect((await store.connections.list()).map((c) => c.id)).toEqual(expect.arrayContaining([id, other.id]));
+      expect(await store.connections.remove(id)).toBe(true);
+      expect(await store.connections.remove(id)).toBe(false);
+      expect(await store.connections.byId(id)).toBeUndefined();
+    });
     it('overwrites settings and records audit entries', async () => {
       const key = `k-${randomUUID()}`;
       await store.settings.set(key, 'one');

@@ -2,6 +2,7 @@ import type { Db } from './database.js';
 import { createInstallTokenRepo } from './agent-install-tokens.js';
 import { createAgentRepo } from './agents.js';
 import { createAuditLog } from './audit.js';
+import { createConnectionRepo } from './connections.js';
 import { createResourceRepo } from './resources.js';
 import { createSessionRepo } from './sessions.js';
 import { createSettingsRepo } from './settings.js';
@@ -20,6 +21,7 @@ export function createStateStore(db: Db) {
     audit: createAuditLog(db.kysely),
     agents: createAgentRepo(db.kysely),
     installTokens: createInstallTokenRepo(db.kysely),
+    connections: createConnectionRepo(db.kysely),
     close: () => db.close(),
   };
 }
