@@ -1,0 +1,45 @@
+import type { z } from 'zod';
+import { ProxmoxError } from '../client/errors.js';
+import { describeIssues, droppedProblems } from './coerce.js';
+
+/*
+ * The one door from the client's `unknown` into typed answers. An answer that is the wrong kind of
+ * thing throws `proxmox.bad_response` naming the API path and the field; items a tolerant list
+ * left out are counted and described so the poller can log them and go on.
+ */
+
+export interface Answer<T> {
+  value: T;
+  /** how many list items were left out because they did not validate */
+  dropped: number;
+  /** one line per item left out: `<what><path>[index] field: problem` */
+  problems: string[];
+}
+
+/** Finds the problems recorded by listOf anywhere in the output, with the path that leads there. */
+function collect(value: unknown, path: string, out: string[], seen: Set<object>): void {
+  if (typeof value !== 'object' || value === null || seen.has(value)) return;
+  seen.add(value);
+  const problems = droppedProblems(value);
+  if (problems) for (const p of problems) out.push(`${path}${p}`);
+  if (Array.isArray(value)) value.forEach((v, i) => collect(v, `${path}[${i}]`, out, seen));
+  else for (const [k, v] of Object.entries(value)) collect(v, path ? `${path}.${k}` : k, out, seen);
+}
+
+/**
+ * Validates `data` (the `data` member of a Proxmox answer) against `schema`.
+ * @param what the API path it came from, e.g. `/nodes/pve1/status`, used in messages
+ */
+export function readAnswer<S extends z.ZodType>(schema: S, data: unknown, what: string): Answer<z.output<S>> {
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    throw new ProxmoxError(
+      'proxmox.bad_response',
+      `Proxmox's answer to ${what} is not what its API describes (${describeIssues(parsed.error)}). ` +
+        'The server may run an unsupported version or a proxy may have changed the answer.',
+    );
+  }
+  const problems: string[] = [];
+  collect(parsed.data, '', problems, new Set());
+  return { value: parsed.data, dropped: problems.length, problems: problems.map((p) => `${what} ${p}`) };
+}
