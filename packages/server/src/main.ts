@@ -11,14 +11,15 @@ import { historyStorageReport } from './history/storage-report.js';
 import { createAuthenticator, createConnectionTokenService, createLoginLimiter, createSessionService, createTokenService, type Principal } from './auth/index.js';
 import { createAdminFromEnv } from './bootstrap-admin.js';
 import { type Config, diffConfig, RELOADABLE_KEYS } from './config/index.js';
-import { createConnectionService, createUnavailableRuntime } from './connections/index.js';
+import { createConnectionService } from './connections/index.js';
 import { createLatencyHistogram, createMetrics } from './observability/metrics.js';
 import { persistResources } from './persistence.js';
 import { attachWebSocket, publishRegistryChanges, pulseNamespaces, registerRealtimeRoutes, registerSseRoute } from './realtime/index.js';
-import { createRecentSeries, createRegistry, type Source } from './resources/index.js';
+import { createRecentSeries, createRegistry, type Observation, type Source } from './resources/index.js';
 import { openSecretBox } from './secrets/index.js';
 import { dockerSourcesFromConfig } from './sources/docker/index.js';
 import { createLocalSource } from './sources/local/index.js';
+import { createProxmoxRuntime } from './sources/proxmox/index.js';
 import { createStateStore, openDatabase } from './store/index.js';
 
 export interface PulseOptions {
@@ -84,8 +85,15 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
   const agentAssets = createInstallAssets(() => config.agents.assets_dir ?? defaultAgentAssetsDir());
   const connectionService = createConnectionService({ store, box: secretBox, now, logger: logger.child({ component: 'connections' }) });
   await connectionService.reseal();
-  // Issue 6: the Proxmox poller replaces this runtime; until then connections are stored but not polled.
-  const connections = { service: connectionService, runtime: createUnavailableRuntime() };
+  const applyObservation = (observation: Observation): void => {
+    try {
+      registry.apply(observation);
+    } catch (err) {
+      logger.error({ err, source: observation.source }, 'could not apply an observation');
+    }
+  };
+  const proxmox = createProxmoxRuntime({ connections: connectionService, sink: applyObservation, now, logger: logger.child({ component: 'source.proxmox' }) });
+  const connections = { service: connectionService, runtime: proxmox };
 
   const sessions = createSessionService({ store, now, ttlMs: () => config.auth.session_ttl_hours * 3_600_000 });
   const tokens = createTokenService({ store, now });
@@ -139,15 +147,8 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
   const local = config.local.enabled ? createLocalSource({ intervalMs: config.local.interval_ms, logger: logger.child({ component: 'source.local' }) }) : undefined;
   if (local) sources.push(local);
   sources.push(...dockerSources, ...(options.extraSources ?? []));
-  for (const source of sources) {
-    source.start((observation) => {
-      try {
-        registry.apply(observation);
-      } catch (err) {
-        logger.error({ err, source: observation.source }, 'could not apply an observation');
-      }
-    });
-  }
+  for (const source of sources) source.start(applyObservation);
+  await proxmox.start();
 
   const sweep = setInterval(() => {
     sessions.removeExpired().catch((err: unknown) => logger.warn({ err }, 'could not remove expired sessions'));
@@ -173,6 +174,7 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
     async close() {
       clearInterval(sweep);
       for (const source of sources) source.stop();
+      proxmox.stop();
       stopPublishing();
       await hub.close();
       await app.close();

@@ -193,26 +193,3 @@ describe('connections API (routes with real auth, store and service; a fake runt
     }
   });
 });
-
-describe('connections in a whole Pulse (main.ts wiring)', () => {
-  let t: TestPulse;
-  let admin: Record<string, string>;
-  beforeAll(async () => {
-    t = await startTestPulse({ env: { PULSE_LOCAL_ENABLED: 'false' } });
-    const session = await t.setupAdmin();
-    admin = { cookie: session.cookie, 'x-csrf-token': session.csrf, 'content-type': 'application/json' };
-  });
-  afterAll(() => t?.close());
-
-  it('creates the key file, stores connections, and says the runtime is unavailable until the poller is wired', async () => {
-    expect(existsSync(join(t.dataDir, 'secret.key'))).toBe(true);
-    const created = await fetch(`${t.url}/api/connections`, { method: 'POST', headers: admin, body: JSON.stringify(input('wired')) });
-    expect(created.status).toBe(201);
-    const list = (await (await fetch(`${t.url}/api/connections`, { headers: admin })).json()) as { connections: { name: string; state?: unknown }[] };
-    expect(list.connections).toEqual([expect.objectContaining({ name: 'wired' })]);
-    expect(list.connections[0]).not.toHaveProperty('state');
-    const test = await fetch(`${t.url}/api/connections/test`, { method: 'POST', headers: admin, body: JSON.stringify(input('other')) });
-    expect(test.status).toBe(503);
-    expect(((await test.json()) as { error: { code: string } }).error.code).toBe('connection.runtime_unavailable');
-  });
-});
