@@ -5,16 +5,23 @@ import { tokenCreate, userAdd } from './cli/commands.js';
 import { dbStats } from './cli/db-stats.js';
 import { USAGE, UsageError } from './cli/usage.js';
 import { ConfigError, loadConfig } from './config/index.js';
+import { startDemo } from './demo.js';
 import { startPulse } from './main.js';
 import { createLogger } from './observability/logger.js';
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-async function serve(): Promise<void> {
-  const loaded = loadConfig();
+async function serve(demoMode: boolean): Promise<void> {
+  let loaded = loadConfig();
   const logger = createLogger(loaded.config.log.level);
   if (loaded.file) logger.info({ file: loaded.file }, 'read configuration file');
+  const demo = demoMode ? await startDemo(logger) : undefined;
+  if (demo) {
+    // Loopback only unless asked otherwise, and its own throwaway data directory.
+    loaded = loadConfig({ PULSE_HOST: '127.0.0.1', ...process.env, PULSE_DATA_DIR: demo.dataDir });
+  }
   const pulse = await startPulse({ config: loaded.config, logger, version });
+  await demo?.connect(pulse.connections);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -25,7 +32,7 @@ async function serve(): Promise<void> {
       process.exit(1);
     }, 10_000);
     force.unref();
-    pulse.close().then(() => process.exit(0), (err: unknown) => {
+    pulse.close().then(() => demo?.close()).then(() => process.exit(0), (err: unknown) => {
       logger.error({ err }, 'shutdown failed');
       process.exit(1);
     });
@@ -50,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
       help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' },
       name: { type: 'string' }, scopes: { type: 'string' }, user: { type: 'string' }, 'expires-days': { type: 'string' },
       username: { type: 'string' }, password: { type: 'string' }, 'password-stdin': { type: 'boolean' }, role: { type: 'string' },
-      json: { type: 'boolean' },
+      json: { type: 'boolean' }, demo: { type: 'boolean' },
     },
   });
   if (values.version) {
@@ -64,7 +71,7 @@ async function main(argv: string[]): Promise<number> {
   }
   switch (command) {
     case 'serve':
-      await serve();
+      await serve(values.demo === true);
       return -1;
     case 'token create':
       console.log(await tokenCreate(loadConfig().config, values));

@@ -11,7 +11,7 @@ import { historyStorageReport } from './history/storage-report.js';
 import { createAuthenticator, createConnectionTokenService, createLoginLimiter, createSessionService, createTokenService, type Principal } from './auth/index.js';
 import { createAdminFromEnv } from './bootstrap-admin.js';
 import { type Config, diffConfig, RELOADABLE_KEYS } from './config/index.js';
-import { createConnectionService } from './connections/index.js';
+import { createConnectionService, type ConnectionService } from './connections/index.js';
 import { createLatencyHistogram, createMetrics } from './observability/metrics.js';
 import { persistResources } from './persistence.js';
 import { attachWebSocket, publishRegistryChanges, pulseNamespaces, registerRealtimeRoutes, registerSseRoute } from './realtime/index.js';
@@ -39,6 +39,8 @@ export interface RunningPulse {
   port: number;
   database: 'sqlite' | 'postgres';
   hub: Hub;
+  /** stored Proxmox connections (the demo adds its own through this) */
+  connections: ConnectionService;
   /** Applies the reloadable part of a new configuration and returns what changed. */
   reload(next: Config): { applied: string[]; needRestart: string[] };
   close(): Promise<void>;
@@ -160,6 +162,7 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
     port,
     database: db.dialect,
     hub,
+    connections: connectionService,
     reload(next) {
       const applied = diffConfig(config, next, RELOADABLE_KEYS);
       const all = diffConfig(config, next, ['host', 'port', 'data_dir', 'database_url', 'redis_url', 'redis_prefix', 'trust_proxy', 'local.enabled', 'hub', 'history', 'docker']);
