@@ -1,3 +1,4 @@
+import { networkInterfaces } from 'node:os';
 import { statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Resource } from '@pulse/protocol';
@@ -52,6 +53,11 @@ export interface HostCollectorOptions {
   rescanMs?: number;
   /** The resource's `source` (default `local`). */
   source?: string;
+  /**
+   * This machine's unicast addresses, for identity (a Proxmox node is known by name and cluster
+   * IP). Default: the live interfaces when reading the live /proc, none for a fixture tree.
+   */
+  addresses?: () => string[];
 }
 
 /** Facts that cannot change while the machine is up, read on the first collection only. */
@@ -114,6 +120,8 @@ export function createHostCollector(options: HostCollectorOptions = {}): HostCol
   const readArc = createCachedRead({ read: () => readZfsArc(procRoot, procText), keep: (arc) => arc === undefined, everyMs: rescanMs, now });
   const readPsi = createCachedRead({ read: () => readPressure(procRoot, procText), keep: (psi) => Object.keys(psi).length === 0, everyMs: rescanMs, now });
   const readMacAddresses = createCachedRead({ read: () => readMacs(sysRoot), keep: () => true, everyMs: rescanMs, now });
+  const addresses = options.addresses ?? (procRoot === '/proc' ? liveAddresses : () => []);
+  const readIps = createCachedRead({ read: addresses, keep: () => true, everyMs: rescanMs, now });
   const readName = createCachedRead({ read: () => readHostname(procRoot, procText), keep: () => true, everyMs: rescanMs, now });
   const readLinkState = createLinkStateReader({ sysRoot, read: sysText, now, rescanMs });
   const processes = createProcessScanner({
@@ -247,6 +255,7 @@ export function createHostCollector(options: HostCollectorOptions = {}): HostCol
         ...(facts.dmiUuid ? { dmiUuid: facts.dmiUuid } : {}),
         hostnames: [hostname],
         macs: readMacAddresses(),
+        ...ipsOf(readIps()),
       },
       tags: [],
     };
@@ -260,4 +269,18 @@ export function createHostCollector(options: HostCollectorOptions = {}): HostCol
       pidFiles.close();
     },
   };
+}
+
+const ipsOf = (ips: string[]): { ips?: string[] } => (ips.length > 0 ? { ips } : {});
+
+/** Global and private unicast addresses of the live interfaces; loopback and link-local say nothing about which machine this is. */
+function liveAddresses(): string[] {
+  const out = new Set<string>();
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) {
+      if (a.internal || a.address.startsWith('fe80:') || a.address.startsWith('169.254.')) continue;
+      out.add(a.address);
+    }
+  }
+  return [...out].sort();
 }

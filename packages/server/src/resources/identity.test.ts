@@ -7,6 +7,11 @@ describe('identity keys', () => {
       .toEqual(['machine:abc123', 'dmi:4c4c4544-0042', 'host-mac:web|bc:24:11:00:00:01']);
   });
 
+  it('pairs every hostname with every address that can name one machine', () => {
+    expect(identityKeys('node', { hostnames: ['pve1'], ips: ['10.0.0.11', '127.0.0.1', '172.17.0.1', 'fe80::1', '192.168.1.5'] }))
+      .toEqual(['host-ip:pve1|10.0.0.11', 'host-ip:pve1|192.168.1.5']);
+  });
+
   it('ignores firmware placeholder UUIDs, zero MACs and resources that are not machines', () => {
     expect(identityKeys('vm', { dmiUuid: '03000200-0400-0500-0006-000700080009', hostnames: ['a'], macs: ['00:00:00:00:00:00'] })).toEqual([]);
     expect(identityKeys('app-container', { machineId: 'abc', hostnames: ['a'], macs: ['02:42:ac:11:00:02'] })).toEqual([]);

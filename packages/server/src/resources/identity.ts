@@ -35,8 +35,20 @@ function normalMac(mac: string): string | undefined {
 export const isMachineType = (type: ResourceType): boolean => MACHINE_TYPES.has(type);
 
 /**
+ * An address that can name one machine: not loopback, link-local or a Docker bridge
+ * (172.17-31.x.x: every Docker host has 172.17.0.1), which many machines share.
+ */
+function machineIp(ip: string): string | undefined {
+  const a = ip.trim().toLowerCase();
+  if (!a || a === '::1' || a.startsWith('127.') || a.startsWith('169.254.') || a.startsWith('fe80:')) return undefined;
+  if (/^172\.(1[7-9]|2\d|3[01])\./.test(a)) return undefined;
+  return a;
+}
+
+/**
  * The keys under which a resource can be recognised, strongest first: machine id, DMI UUID, then
- * each pair of hostname and MAC (a MAC alone is too weak: cloned VMs share them).
+ * each pair of hostname and MAC (a MAC alone is too weak: cloned VMs share them), then each pair of
+ * hostname and IP (how Proxmox knows its nodes: name and cluster address).
  */
 export function identityKeys(type: ResourceType, identity: ResourceIdentity): string[] {
   if (!isMachineType(type)) return [];
@@ -48,6 +60,8 @@ export function identityKeys(type: ResourceType, identity: ResourceIdentity): st
   const names = [...new Set((identity.hostnames ?? []).map(shortHostname).filter((n) => n !== undefined))];
   const macs = [...new Set((identity.macs ?? []).map(normalMac).filter((m) => m !== undefined))];
   for (const name of names) for (const mac of macs) keys.push(`host-mac:${name}|${mac}`);
+  const ips = [...new Set((identity.ips ?? []).map(machineIp).filter((ip) => ip !== undefined))];
+  for (const name of names) for (const ip of ips) keys.push(`host-ip:${name}|${ip}`);
   return keys;
 }
 

@@ -103,6 +103,21 @@ describe('registry identity matching', () => {
     expect(registry.get(`host:${MID}`)!.metrics).toEqual({ cpu: 12, 'mem.used': 101, 'agent.only': 1 });
   });
 
+  it('makes a Proxmox node and the agent on it one resource by node name and cluster address', () => {
+    const registry = createRegistry();
+    const node: ObservedResource = host({
+      id: 'pve:lab:node/pve1', type: 'node', name: 'pve1', source: 'pve:lab', metrics: { cpu: 5, 'mem.used': 200 }, details: { product: 'pve' },
+      identity: { hostnames: ['pve1'], ips: ['10.0.0.11'] },
+    });
+    registry.apply({ source: 'pve:lab', at: 1, resources: [node], complete: true });
+    registry.apply(agentObservation('a1', 2, [agentHost('a1', { identity: { machineId: MID, hostnames: ['pve1.lan'], macs: ['bc:24:11:00:00:01'], ips: ['10.0.0.11', '172.17.0.1'] } })]));
+    expect(registry.list().map((r) => r.id)).toEqual(['pve:lab:node/pve1']);
+    expect(registry.get('pve:lab:node/pve1')!.metrics).toMatchObject({ cpu: 30, 'mem.used': 200, 'agent.only': 1 });
+    // Another machine that only shares the Docker bridge address stays apart.
+    registry.apply(agentObservation('a2', 3, [agentHost('a2', { name: 'pve2', identity: { machineId: 'e'.repeat(32), hostnames: ['pve1'], ips: ['172.17.0.1'] } })]));
+    expect(registry.list().map((r) => r.id).sort()).toEqual(['host:agent:a2', 'pve:lab:node/pve1']);
+  });
+
   it('keeps two machines apart when their machine ids differ, even with the same hostname and MAC', () => {
     const registry = createRegistry();
     registry.apply({ source: 'local', at: 1, resources: [local()], complete: true });
