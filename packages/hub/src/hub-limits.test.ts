@@ -21,6 +21,18 @@ describe.each<CodecName>(['json', 'msgpack'])('hub backpressure over %s', (codec
   let server: HubServer;
   afterEach(async () => server.close());
 
+  it('sends a snapshot bigger than the queue bound to a reader that keeps up, and keeps it subscribed', async () => {
+    const maxQueueBytes = 64 * 1024;
+    const big = { resources: Array.from({ length: 2000 }, (_, i) => ({ id: `r${i}`, pad: 'y'.repeat(100) })) };
+    server = await startHubServer({ namespaces: [{ pattern: 'resources', snapshot: () => big }, { pattern: 'feed:*' }], limits: { maxQueueBytes } });
+    const client = await TestClient.connect(server.wsUrl, codec);
+    const { snapshot } = await client.subscribe('resources', 1);
+    expect((snapshot as { data: typeof big }).data.resources).toHaveLength(2000);
+    await server.hub.publish('resources', { upsert: [], remove: ['r1'] });
+    expect(await client.next()).toMatchObject({ type: 'pub', data: { remove: ['r1'] } });
+    expect(server.hub.stats()).toMatchObject({ connections: 1, disconnects: {} });
+  });
+
   it('coalesces a slow reader on latest-value channels with memory bounded, then closes it 4008 once a plain channel overflows', async () => {
     const maxQueueBytes = 256 * 1024;
     server = await startHubServer({ namespaces, limits: { maxQueueBytes } });

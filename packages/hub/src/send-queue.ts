@@ -63,6 +63,9 @@ export class FlushScheduler {
   }
 }
 
+/** Most snapshot bytes one connection may have in flight beyond `maxBytes`. */
+export const MAX_SNAPSHOT_ALLOWANCE = 64 * 1024 * 1024;
+
 /**
  * One connection's outbound frames. Frames due in the same tick go out together on setImmediate.
  * While the transport is backed up frames wait here, where a newer publication on a latest-value
@@ -81,6 +84,12 @@ export class SendQueue {
   /** index in #frames of each latest-value channel's unsent publication */
   readonly #latestByChannel = new Map<string, number>();
   #queuedBytes = 0;
+  /**
+   * Bytes of snapshots still on their way out. A snapshot is the answer to the client's own
+   * subscribe, sent once, and may alone exceed `maxBytes` (thousands of resources): it must not
+   * make a healthy client look slow. It stops counting as it drains, and is capped.
+   */
+  #snapshotAllowance = 0;
   #isScheduled = false;
   #isWaitingForDrain = false;
   #isClosed = false;
@@ -115,7 +124,10 @@ export class SendQueue {
     this.#frames.push(frame);
     this.#sizes.push(bytes);
     this.#queuedBytes += bytes;
-    if (this.#queuedBytes + this.#sink.backlogBytes() > this.#options.maxBytes) {
+    const pending = this.#queuedBytes + this.#sink.backlogBytes();
+    if (frame.frame.type === 'snapshot') this.#snapshotAllowance = Math.min(this.#snapshotAllowance + bytes, MAX_SNAPSHOT_ALLOWANCE);
+    this.#snapshotAllowance = Math.min(this.#snapshotAllowance, pending);
+    if (pending - this.#snapshotAllowance > this.#options.maxBytes) {
       this.close();
       this.#options.onOverflow();
       return;
