@@ -19,6 +19,12 @@ import { Shell } from './Shell';
 const StoragePage = lazy(() => import('../features/system/StoragePage'));
 const WorkloadsPage = lazy(() => import('../features/workloads/WorkloadsPage'));
 const AgentsPage = lazy(() => import('../features/agents/AgentsPage'));
+const ConnectionsPage = lazy(() => import('../features/connections/ConnectionsPage'));
+const NodesPage = lazy(() => import('../features/proxmox/NodesPage'));
+const GuestsPage = lazy(() => import('../features/proxmox/GuestsPage'));
+const ProxmoxStoragePage = lazy(() => import('../features/proxmox/ProxmoxStoragePage'));
+const BackupsPage = lazy(() => import('../features/proxmox/BackupsPage'));
+const CephPage = lazy(() => import('../features/proxmox/CephPage'));
 
 function Splash() {
   return (
@@ -111,7 +117,14 @@ export function App() {
             <Route path="/" component={InfrastructurePage} />
             <Route path="/workloads" component={WorkloadsPage} />
             <Route path="/resources/:id" component={ResourceRoute} />
+            <Route path="/proxmox" component={() => <Navigate href="/proxmox/nodes" />} />
+            <Route path="/proxmox/nodes" component={NodesPage} />
+            <Route path="/proxmox/guests" component={GuestsPage} />
+            <Route path="/proxmox/storage" component={ProxmoxStoragePage} />
+            <Route path="/proxmox/backups" component={BackupsPage} />
+            <Route path="/proxmox/ceph" component={CephPage} />
             <Route path="/system/agents" component={AgentsPage} />
+            <Route path="/system/connections" component={ConnectionsPage} />
             <Route path="/system/storage" component={StoragePage} />
             <Route path="*" component={NotFound} />
           </Route>

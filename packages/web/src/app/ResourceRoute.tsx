@@ -11,6 +11,7 @@ import { Spinner } from '../ui/Spinner';
 const HostDetailPage = lazy(() => import('../features/hosts/HostDetailPage'));
 const ContainerDetailPage = lazy(() => import('../features/containers/ContainerDetailPage'));
 const DockerHostPage = lazy(() => import('../features/containers/DockerHostPage'));
+const GuestDetailPage = lazy(() => import('../features/proxmox/GuestDetailPage'));
 
 /** `/resources/:id`: the page that fits the resource's type, once the live list has it. */
 export function ResourceRoute() {
@@ -26,12 +27,15 @@ export function ResourceRoute() {
   const resource = createMemo(() => store.get(id()));
   // Only a change of type swaps the page; new figures for the same resource update it in place.
   const type = createMemo(() => resource()?.type);
+  // Proxmox guests (`pve:<c>:qemu/<vmid>`, `pve:<c>:lxc/<vmid>`) have their own page.
+  const isPveGuest = createMemo(() => (type() === 'vm' || type() === 'system-container') && id().startsWith('pve:'));
   usePageTitle(() => resource()?.name);
 
   return (
     <Switch>
       <Match when={type() === 'app-container' && resource()}>{(r) => <ContainerDetailPage r={r()} />}</Match>
       <Match when={type() === 'docker-host' && resource()}>{(r) => <DockerHostPage r={r()} />}</Match>
+      <Match when={isPveGuest() && resource()}>{(r) => <GuestDetailPage r={r()} />}</Match>
       <Match when={resource()}>{(r) => <HostDetailPage r={r()} />}</Match>
       <Match when={!store.state.ready}>
         <div class="flex h-64 items-center justify-center text-faint" data-testid="host-loading">

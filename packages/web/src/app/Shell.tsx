@@ -3,6 +3,12 @@ import { For, type ParentProps } from 'solid-js';
 import Boxes from 'lucide-solid/icons/boxes';
 import ChevronsUpDown from 'lucide-solid/icons/chevrons-up-down';
 import Database from 'lucide-solid/icons/database';
+import DatabaseBackup from 'lucide-solid/icons/database-backup';
+import HardDrive from 'lucide-solid/icons/hard-drive';
+import Hexagon from 'lucide-solid/icons/hexagon';
+import Monitor from 'lucide-solid/icons/monitor';
+import Plug from 'lucide-solid/icons/plug';
+import ServerCog from 'lucide-solid/icons/server-cog';
 import RadioTower from 'lucide-solid/icons/radio-tower';
 import LayoutGrid from 'lucide-solid/icons/layout-grid';
 import LogOut from 'lucide-solid/icons/log-out';
@@ -24,9 +30,20 @@ const sections = [
     ],
   },
   {
+    title: 'Proxmox',
+    items: [
+      { href: '/proxmox/nodes', label: 'Nodes', icon: ServerCog, testId: 'nav-proxmox-nodes' },
+      { href: '/proxmox/guests', label: 'Guests', icon: Monitor, testId: 'nav-proxmox-guests' },
+      { href: '/proxmox/storage', label: 'Storage', icon: HardDrive, testId: 'nav-proxmox-storage' },
+      { href: '/proxmox/backups', label: 'Backups', icon: DatabaseBackup, testId: 'nav-proxmox-backups' },
+      { href: '/proxmox/ceph', label: 'Ceph', icon: Hexagon, testId: 'nav-proxmox-ceph' },
+    ],
+  },
+  {
     title: 'System',
     items: [
       { href: '/system/agents', label: 'Agents', icon: RadioTower, testId: 'nav-agents' },
+      { href: '/system/connections', label: 'Connections', icon: Plug, testId: 'nav-connections' },
       { href: '/system/storage', label: 'Storage', icon: Database, testId: 'nav-storage' },
     ],
   },
