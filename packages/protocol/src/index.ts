@@ -3,3 +3,4 @@ export * from './frames.js';
 export * from './codec.js';
 export * from './api.js';
 export * from './agent.js';
+export * from './monitor.js';
