@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -63,6 +63,8 @@ export async function startDemo(logger: Logger, options: { guests?: number } = {
     },
     async close() {
       await Promise.all(Object.values(sims).map((s) => s.close()));
+      // Demo data is throwaway by design: nothing of it should outlive the process.
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

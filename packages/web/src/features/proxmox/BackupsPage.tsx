@@ -9,6 +9,7 @@ import { usePageTitle } from '../../lib/title';
 import { Card } from '../../ui/Card';
 import { MetricBar } from '../../ui/MetricBar';
 import { SearchInput } from '../../ui/SearchInput';
+import { Banner } from '../../ui/Banner';
 import { StatTile } from '../../ui/StatTile';
 import { StatusBadge } from '../../ui/StatusBadge';
 import { VirtualTable, type GridColumn } from '../../ui/VirtualTable';
@@ -32,41 +33,52 @@ function DatastoreCard(props: { r: Resource; now: number }) {
           {f().store}
         </h2>
         <span class="truncate text-xs text-faint">on {connectionOf(props.r)}</span>
+        <Show when={props.r.status === 'offline'}>
+          <StatusBadge tone="crit" label="Unavailable" testId="datastore-status" />
+        </Show>
         <span class="num ml-auto text-xs text-muted">{plural(metric(props.r, 'backups') ?? 0, 'snapshot')}</span>
       </header>
       <div class="space-y-4 p-4">
-        <div>
-          <div class="mb-1.5 flex items-baseline text-xs">
-            <span class="num font-medium text-fg">{formatPercent(u().percent, 0)}</span>
-            <span class="num ml-auto text-muted">
-              {formatBytes(u().used)} <span class="text-faint">of {formatBytes(u().total)}</span>
-            </span>
-          </div>
-          <MetricBar value={u().percent} size="md" label={`${f().store} usage`} />
-        </div>
-        <dl class="grid grid-cols-3 gap-3 text-xs">
+        <Show when={f().error}>
+          <Banner tone="crit" testId="datastore-error">
+            {f().error}
+          </Banner>
+        </Show>
+        {/* A store that cannot be read (a USB disk not mounted) has no figures to show, only its error. */}
+        <Show when={!f().error || u().total !== undefined}>
           <div>
-            <dt class="text-faint">Deduplication</dt>
-            <dd class="num mt-0.5 text-[13px] font-medium text-fg" data-testid="datastore-dedup">
-              {metric(props.r, 'dedup') === undefined ? '—' : `${formatNumber(metric(props.r, 'dedup'), 1)}×`}
-            </dd>
+            <div class="mb-1.5 flex items-baseline text-xs">
+              <span class="num font-medium text-fg">{formatPercent(u().percent, 0)}</span>
+              <span class="num ml-auto text-muted">
+                {formatBytes(u().used)} <span class="text-faint">of {formatBytes(u().total)}</span>
+              </span>
+            </div>
+            <MetricBar value={u().percent} size="md" label={`${f().store} usage`} />
           </div>
-          <div>
-            <dt class="text-faint">Full around</dt>
-            <dd class="num mt-0.5 text-[13px] font-medium" classList={{ 'text-warn': soon(), 'text-fg': !soon() }} data-testid="datastore-full">
-              {f().estimatedFull === undefined ? 'not growing' : dateLabel(f().estimatedFull)}
-            </dd>
-          </div>
-          <div>
-            <dt class="text-faint">Garbage collection</dt>
-            <dd class="num mt-0.5 flex items-center gap-1.5 text-[13px] text-fg">
-              <Show when={f().gc} fallback="—">
-                <StatusBadge tone={taskTone(f().gc?.status)} label={f().gc?.status === 'ok' || f().gc?.status === 'OK' ? 'OK' : (f().gc?.status ?? '—')} />
-                <span class="truncate text-xs text-muted">{formatAgo(f().gc?.lastRun, props.now)}</span>
-              </Show>
-            </dd>
-          </div>
-        </dl>
+          <dl class="grid grid-cols-3 gap-3 text-xs">
+            <div>
+              <dt class="text-faint">Deduplication</dt>
+              <dd class="num mt-0.5 text-[13px] font-medium text-fg" data-testid="datastore-dedup">
+                {metric(props.r, 'dedup') === undefined ? '—' : `${formatNumber(metric(props.r, 'dedup'), 1)}×`}
+              </dd>
+            </div>
+            <div>
+              <dt class="text-faint">Full around</dt>
+              <dd class="num mt-0.5 text-[13px] font-medium" classList={{ 'text-warn': soon(), 'text-fg': !soon() }} data-testid="datastore-full">
+                {f().estimatedFull === undefined ? 'not growing' : dateLabel(f().estimatedFull)}
+              </dd>
+            </div>
+            <div>
+              <dt class="text-faint">Garbage collection</dt>
+              <dd class="num mt-0.5 flex items-center gap-1.5 text-[13px] text-fg">
+                <Show when={f().gc} fallback="—">
+                  <StatusBadge tone={taskTone(f().gc?.status)} label={f().gc?.status === 'ok' || f().gc?.status === 'OK' ? 'OK' : (f().gc?.status ?? '—')} />
+                  <span class="truncate text-xs text-muted">{formatAgo(f().gc?.lastRun, props.now)}</span>
+                </Show>
+              </dd>
+            </div>
+          </dl>
+        </Show>
         <Show when={f().jobs.length > 0}>
           <ul class="divide-y rounded-lg border" data-testid="datastore-jobs">
             <For each={f().jobs}>
@@ -135,6 +147,8 @@ export default function BackupsPage() {
   });
   const groupById = createMemo(() => new Map(model().groups.map((g) => [g.r.id, g])));
   const verifyFailed = () => model().groups.filter((g) => backupGroupFacts(g.r).verification === 'failed').length;
+  // A verify job that failed outright marks no group, yet "no failed verification" would mislead.
+  const verifyJobsFailed = () => datastores().flatMap((d) => datastoreFacts(d).jobs).filter((j) => j.kind === 'verify' && taskTone(j.lastRunState) === 'crit').length;
   const anyProxmox = createMemo(() => store.state.resources.some(isProxmox));
 
   const missingColumns: GridColumn<GuestRow>[] = [
@@ -204,9 +218,9 @@ export default function BackupsPage() {
           <StatTile label="Backup groups" value={formatCount(model().groups.length)} detail={`in ${plural(datastores().length, 'datastore')}`} />
           <StatTile
             label="Verification"
-            tone={verifyFailed() ? 'crit' : model().groups.length ? 'ok' : undefined}
+            tone={verifyFailed() ? 'crit' : verifyJobsFailed() ? 'warn' : model().groups.length ? 'ok' : undefined}
             value={formatCount(verifyFailed())}
-            detail={verifyFailed() ? 'groups failed verification' : 'no failed verification'}
+            detail={verifyFailed() ? 'groups failed verification' : verifyJobsFailed() ? `no failed group · ${plural(verifyJobsFailed(), 'verify job')} failed` : 'no failed verification'}
           />
           <StatTile
             label="Protected guests"

@@ -56,6 +56,8 @@ export default function GuestDetailPage(props: { r: Resource }) {
   const now = createNow(5_000);
   const store = useResources();
   const f = createMemo(() => guestFacts(props.r));
+  // A stopped guest reports zeros for what it would use: show what it is given, not "0%".
+  const live = () => f().state === 'running' || f().state === 'paused';
   const node = () => (props.r.parentId ? store.get(props.r.parentId) : undefined);
   // The newest PBS snapshot of this vmid, when the guest's own record has none or an older one.
   const pbsLast = createMemo(() => {
@@ -144,15 +146,20 @@ export default function GuestDetailPage(props: { r: Resource }) {
         <div class="flex min-w-0 flex-col gap-4 xl:col-span-3">
           <Card title="Usage" class="flex-none" testId="guest-usage">
             <div class="space-y-5">
-              <UsageRow label="CPU" percent={metric(props.r, 'cpu')} text={`${formatCount(metric(props.r, 'cpus'))} vCPU`} testId="guest-usage-cpu" />
+              <UsageRow label="CPU" percent={live() ? metric(props.r, 'cpu') : undefined} text={`${formatCount(metric(props.r, 'cpus'))} vCPU`} testId="guest-usage-cpu" />
               <UsageRow
                 label="Memory"
-                percent={percentOf(props.r, 'mem')}
-                text={formatUsedOfTotal(metric(props.r, 'mem.used'), metric(props.r, 'mem.total'))}
+                percent={live() ? percentOf(props.r, 'mem') : undefined}
+                text={live() ? formatUsedOfTotal(metric(props.r, 'mem.used'), metric(props.r, 'mem.total')) : `${formatBytes(metric(props.r, 'mem.total'))} assigned`}
                 hint={<MemSourceHint source={f().memSource} />}
                 testId="guest-usage-mem"
               />
-              <UsageRow label="Disk" percent={percentOf(props.r, 'disk')} text={formatUsedOfTotal(metric(props.r, 'disk.used'), metric(props.r, 'disk.total'))} testId="guest-usage-disk" />
+              <UsageRow
+                label="Disk"
+                percent={live() ? percentOf(props.r, 'disk') : undefined}
+                text={live() && metric(props.r, 'disk.used') !== undefined ? formatUsedOfTotal(metric(props.r, 'disk.used'), metric(props.r, 'disk.total')) : `${formatBytes(metric(props.r, 'disk.total'))} allocated`}
+                testId="guest-usage-disk"
+              />
               <Show when={metric(props.r, 'swap.total')}>
                 <UsageRow label="Swap" percent={percentOf(props.r, 'swap')} text={formatUsedOfTotal(metric(props.r, 'swap.used'), metric(props.r, 'swap.total'))} />
               </Show>

@@ -46,26 +46,28 @@ export function guestRow(r: Resource, node: Resource | undefined, pbs: ReadonlyM
   const facts = guestFacts(r);
   const fromPbs = facts.vmid === undefined ? undefined : pbs.get(`${facts.kind === 'qemu' ? 'vm' : 'ct'}/${facts.vmid}`);
   const own = facts.lastBackup?.time;
+  // A stopped guest reports zeros for what it would use; its row shows none rather than "0%".
   const running = facts.state === 'running' || facts.state === 'paused';
+  const live = (key: string) => (running ? metric(r, key) : undefined);
   return {
     resource: r,
     facts,
     connection: connectionOf(r),
     nodeId: r.parentId,
     nodeName: facts.node ?? node?.name,
-    cpu: metric(r, 'cpu'),
+    cpu: live('cpu'),
     cpus: metric(r, 'cpus'),
-    memUsed: metric(r, 'mem.used'),
+    memUsed: live('mem.used'),
     memTotal: metric(r, 'mem.total'),
-    memPercent: percentOf(r, 'mem'),
-    diskUsed: metric(r, 'disk.used'),
+    memPercent: running ? percentOf(r, 'mem') : undefined,
+    diskUsed: live('disk.used'),
     diskTotal: metric(r, 'disk.total'),
-    diskPercent: percentOf(r, 'disk'),
-    netIn: metric(r, 'net.rx'),
-    netOut: metric(r, 'net.tx'),
-    diskRead: metric(r, 'disk.read'),
-    diskWrite: metric(r, 'disk.write'),
-    uptime: running ? metric(r, 'uptime') : undefined,
+    diskPercent: running ? percentOf(r, 'disk') : undefined,
+    netIn: live('net.rx'),
+    netOut: live('net.tx'),
+    diskRead: live('disk.read'),
+    diskWrite: live('disk.write'),
+    uptime: live('uptime'),
     lastBackupAt: own === undefined && fromPbs === undefined ? undefined : Math.max(own ?? 0, fromPbs ?? 0),
   };
 }

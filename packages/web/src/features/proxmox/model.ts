@@ -12,6 +12,8 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' && Number
 const obj = (v: unknown): Record<string, unknown> | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const strings = (v: unknown): string[] => list(v).filter((s): s is string => typeof s === 'string' && s.length > 0);
+/** `details.error` is the source's error object `{ code, message }` (null when fine); older shapes sent the text. */
+const errorText = (v: unknown): string | undefined => str(v) ?? str(obj(v)?.['message']);
 
 /** `pve:<connection>:qemu/101` → the part after the connection: `qemu/101`. */
 function pathOf(id: string): string | undefined {
@@ -81,7 +83,7 @@ export function nodeFacts(r: Resource): NodeFacts {
     cpuModel: str(d['cpuModel']),
     ip: str(d['ip']) ?? r.identity.ips?.[0],
     memSource: asMemSource(d['memSource']),
-    error: str(d['error']),
+    error: errorText(d['error']),
   };
 }
 
@@ -279,6 +281,8 @@ export interface DatastoreJob {
 
 export interface DatastoreFacts {
   store: string;
+  /** why the datastore cannot be read (not mounted, gone), when it cannot */
+  error?: string;
   estimatedFull?: number;
   gc?: { lastRun?: number; status?: string; removedBytes?: number };
   jobs: DatastoreJob[];
@@ -289,6 +293,7 @@ export function datastoreFacts(r: Resource): DatastoreFacts {
   const gc = obj(d['gc']);
   return {
     store: str(d['store']) ?? r.name,
+    error: errorText(d['error']),
     estimatedFull: num(d['estimatedFull']),
     gc: gc && { lastRun: num(gc['lastRun']), status: str(gc['status']), removedBytes: num(gc['removedBytes']) },
     jobs: list(d['jobs']).flatMap((v): DatastoreJob[] => {
