@@ -28,6 +28,9 @@
  *   PULSE_BENCH_AGENT_WARMUP_S    warm-up before the window [15]
  *   PULSE_BENCH_AGENT_CONTAINERS  simulated containers [50]
  *   PULSE_BENCH_AGENT_DOCKER_MS   docker.intervalMs of the agent [the agent's default, 10000]
+ *   PULSE_BENCH_AGENT_CGROUPS     0: simulated containers without real cgroups, so every agent reads them
+ *                                 through the stats API [1: real processes in real cgroups when this
+ *                                 machine allows it (root, writable cgroupfs), as a local dockerd's]
  *   PULSE_BENCH_AGENT_FLAGS       node flags for the agent [the systemd unit's]
  *   PULSE_BENCH_AGENT_BUNDLE      the agent to measure [packages/agent/dist/pulse-agent.mjs]
  *   PULSE_BENCH_AGENT_BASELINE    another bundle run side by side in the same windows (before/after)
@@ -51,6 +54,7 @@ import {
   findNodeExporter, machineCpu, startNodeExporter, startProcess, startScraper, startServer, startSimulator,
   startWindow, summariseProfile, unitNodeFlags, waitFor,
 } from './lib/agent-procs.mjs';
+import { cgroupsUnavailable } from '../tools/docker-sim/cgroup-procs.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
@@ -64,6 +68,7 @@ const windowS = (intervalMs) => Number(env.PULSE_BENCH_AGENT_WINDOW_S ?? (interv
 const WARMUP_S = Number(env.PULSE_BENCH_AGENT_WARMUP_S ?? 15);
 const CONTAINERS = Number(env.PULSE_BENCH_AGENT_CONTAINERS ?? 50);
 const DOCKER_MS = env.PULSE_BENCH_AGENT_DOCKER_MS ? Number(env.PULSE_BENCH_AGENT_DOCKER_MS) : undefined;
+const CGROUPS_OFF_REASON = env.PULSE_BENCH_AGENT_CGROUPS === '0' ? 'PULSE_BENCH_AGENT_CGROUPS=0' : cgroupsUnavailable();
 const REPEAT = Math.max(1, Number(env.PULSE_BENCH_AGENT_REPEAT ?? 1));
 const AGENT_FLAGS = env.PULSE_BENCH_AGENT_FLAGS !== undefined ? env.PULSE_BENCH_AGENT_FLAGS.split(/\s+/).filter(Boolean) : unitNodeFlags(root);
 const INGEST_AGENTS = Number(env.PULSE_BENCH_INGEST_AGENTS ?? 50);
@@ -272,14 +277,15 @@ const cpuModel = /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', '
 const exporterBinary = env.PULSE_BENCH_NODE_EXPORTER === 'none' ? undefined : (env.PULSE_BENCH_NODE_EXPORTER ?? findNodeExporter());
 console.log(`agent bench: ${availableParallelism()} × ${cpuModel}, Node ${process.version}; ${CONTAINERS} simulated containers; `
   + `agent flags ${AGENT_FLAGS.join(' ') || '(none)'}; docker every ${DOCKER_MS ? `${DOCKER_MS / 1000} s` : '10 s (the agent\'s default)'}; `
-  + `node_exporter ${exporterBinary ?? 'not installed (apt-get install prometheus-node-exporter)'}`);
+  + `node_exporter ${exporterBinary ?? 'not installed (apt-get install prometheus-node-exporter)'}; `
+  + `containers ${CGROUPS_OFF_REASON ? `without real cgroups (${CGROUPS_OFF_REASON}): figures from the stats API` : 'in real cgroups: an agent that reads them uses no stats API'}`);
 if (isProfiling) mkdirSync(profileDir, { recursive: true });
 
 const socketPath = join(work, 'docker.sock');
-const sim = await startSimulator(root, socketPath, CONTAINERS);
+const sim = await startSimulator(root, socketPath, CONTAINERS, { cgroups: !CGROUPS_OFF_REASON });
 const output = {
   bench: 'agent', at: new Date().toISOString(), node: process.version, cpu: cpuModel, cores: availableParallelism(),
-  containers: CONTAINERS, dockerIntervalMs: DOCKER_MS ?? 10_000, agentFlags: AGENT_FLAGS,
+  containers: CONTAINERS, realCgroups: !CGROUPS_OFF_REASON, ...(CGROUPS_OFF_REASON ? { noCgroupsBecause: CGROUPS_OFF_REASON } : {}), dockerIntervalMs: DOCKER_MS ?? 10_000, agentFlags: AGENT_FLAGS,
   bundles: Object.fromEntries(variants.map((v) => [v.name, { bundle: v.bundle, flags: v.flags }])), nodeExporter: exporterBinary ?? null,
   agent: [], nodeExporterRuns: [], ingest: [],
 };

@@ -116,9 +116,14 @@ export async function waitFor(what, probe, timeoutMs, context = () => '') {
   throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? ` (${last.message ?? last})` : ''}\n${context()}`);
 }
 
-/** The Docker Engine simulator as its own process (its CPU must not land on ours or the agent's). */
-export async function startSimulator(root, socketPath, containers) {
-  const sim = startProcess(process.execPath, [`${root}/tools/docker-sim/cli.mjs`, '--socket', socketPath, '--containers', String(containers)]);
+/**
+ * The Docker Engine simulator as its own process (its CPU must not land on ours or the agent's);
+ * with `cgroups`, its running containers are real processes in real cgroups, which an agent on the
+ * same machine reads as it would a local dockerd's.
+ */
+export async function startSimulator(root, socketPath, containers, { cgroups = false } = {}) {
+  const args = ['--socket', socketPath, '--containers', String(containers), ...(cgroups ? ['--cgroups'] : [])];
+  const sim = startProcess(process.execPath, [`${root}/tools/docker-sim/cli.mjs`, ...args]);
   await waitFor('the Docker simulator', () => {
     if (!sim.running) throw new Error(`docker-sim exited: ${sim.log()}`);
     return sim.log().includes('listening on') || undefined;

@@ -112,7 +112,7 @@ export function inspectAnswer(/** @type {SimContainer} */ c, /** @type {number} 
     Restarting: c.state === 'restarting',
     OOMKilled: c.oomKilled,
     Dead: c.state === 'dead',
-    Pid: running ? 4242 : 0,
+    Pid: running ? (c.pid ?? 4242) : 0,
     ExitCode: c.exitCode,
     Error: '',
     StartedAt: iso(c.startedAt),

@@ -17,6 +17,8 @@ const usage = `Docker Engine API simulator (test and benchmark double; see tools
   --cgroup v1|v2         stats shape (default v2)
   --stats-delay-ms N     every stats answer waits this long
   --churn-ms N           every N ms one container crashes and its restart policy restarts it
+  --cgroups              each running container gets a real process in a real cgroup (docker/<id>,
+                         as dockerd's cgroupfs driver), reported as State.Pid; root only
 `;
 
 const { values } = parseArgs({
@@ -32,6 +34,7 @@ const { values } = parseArgs({
     cgroup: { type: 'string', default: 'v2' },
     'stats-delay-ms': { type: 'string' },
     'churn-ms': { type: 'string' },
+    cgroups: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -45,13 +48,15 @@ const sim = createDockerSimulator({
   engine: { flavour: values.flavour === 'podman' ? 'podman' : 'docker', apiVersion: values['api-version'], minApiVersion: values['min-api-version'] },
   cgroup: values.cgroup === 'v1' ? 'v1' : 'v2',
   containers: simulatedFleet(Number(values.containers)),
+  cgroups: values.cgroups,
 });
 if (values['stats-delay-ms']) sim.inject({ route: 'stats', kind: 'delay', ms: Number(values['stats-delay-ms']) });
 
 const addresses = [];
 if (values.socket) addresses.push(await sim.listen({ socketPath: values.socket }));
 if (values.port !== undefined) addresses.push(await sim.listen({ port: Number(values.port), host: values.host, tls: values.tls }));
-for (const { url } of addresses) process.stdout.write(`docker-sim: ${sim.engine.flavour} ${sim.engine.version} (API ${sim.engine.apiVersion}) listening on ${url}\n`);
+const withCgroups = values.cgroups ? ', containers in real cgroups' : '';
+for (const { url } of addresses) process.stdout.write(`docker-sim: ${sim.engine.flavour} ${sim.engine.version} (API ${sim.engine.apiVersion})${withCgroups} listening on ${url}\n`);
 
 let churn;
 if (values['churn-ms']) {

@@ -54,6 +54,8 @@ export function createSimContainer(/** @type {ContainerSpec} */ spec, /** @type 
     disks: spec.disks ?? { '8:0': { readPerSec: 4096, writePerSec: 8192 } },
     memory: spec.memory ?? { usage: 100 * MiB, inactiveFile: 20 * MiB },
     pids: spec.pids ?? 5,
+    /** @type {number | undefined} the real init process, with the simulator's `cgroups` option */
+    pid: undefined,
   };
 }
 

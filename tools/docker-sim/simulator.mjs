@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { infoAnswer, inspectAnswer, listEntry, statsAnswer, versionAnswer } from './answers.mjs';
 import { testCerts } from './certs.mjs';
 import { createEventLog, parseFilters } from './events.mjs';
+import { createCgroupProcesses } from './cgroup-procs.mjs';
 import { applyFault, createFaults } from './faults.mjs';
 import { createSimContainer } from './sim-container.mjs';
 
@@ -29,6 +30,8 @@ import { createSimContainer } from './sim-container.mjs';
  * @property {number} [memTotal] bytes, default 8 GiB
  * @property {ContainerSpec[]} [containers]
  * @property {number} [legacyStatsDelayMs] how long stats without one-shot take (a real engine waits for a second sample); default 0
+ * @property {boolean} [cgroups] give each running container a real process in a real cgroup (root only; see cgroup-procs.mjs)
+ *   and report its PID in inspect; without it every running container claims PID 4242
  */
 
 const ONE_SHOT_API = [1, 41];
@@ -55,6 +58,11 @@ export function createDockerSimulator(options = {}) {
   const containers = new Map();
   const events = createEventLog({ now });
   const faults = createFaults();
+  const procs = options.cgroups ? createCgroupProcesses() : undefined;
+  /** A container's run begins or ends: its real process (with --cgroups) follows. */
+  const runProcess = (c) => {
+    if (procs) c.pid = c.state === 'running' || c.state === 'paused' ? procs.start(c.id) : (procs.stop(c.id), undefined);
+  };
   /** @type {Array<{ server: http.Server, socketPath?: string }>} */
   const servers = [];
   const openResponses = new Set();
@@ -83,6 +91,7 @@ export function createDockerSimulator(options = {}) {
   function addContainer(/** @type {ContainerSpec} */ spec) {
     const c = createSimContainer(spec, now());
     containers.set(c.id, c);
+    runProcess(c);
     emit(c, 'create');
     if (c.state === 'running') emit(c, 'start');
     return c.id;
@@ -248,6 +257,7 @@ export function createDockerSimulator(options = {}) {
         if (socketPath) rmSync(socketPath, { force: true });
       }));
       servers.length = 0;
+      await procs?.close();
     },
 
     // ---- containers ----
@@ -259,6 +269,7 @@ export function createDockerSimulator(options = {}) {
     die(/** @type {string} */ ref, /** @type {{ exitCode?: number, oomKilled?: boolean }} */ how = {}) {
       const c = mustFind(ref);
       Object.assign(c, { state: 'exited', exitCode: how.exitCode ?? (how.oomKilled ? 137 : 0), oomKilled: how.oomKilled ?? false, finishedAt: now() });
+      runProcess(c);
       if (c.oomKilled) emit(c, 'oom');
       emit(c, 'die', { exitCode: String(c.exitCode) });
     },
@@ -266,6 +277,7 @@ export function createDockerSimulator(options = {}) {
     start(/** @type {string} */ ref) {
       const c = mustFind(ref);
       Object.assign(c, { state: 'running', startedAt: now(), oomKilled: false, health: c.health === undefined ? undefined : 'starting', failingStreak: 0 });
+      runProcess(c);
       emit(c, 'start');
     },
     /** The restart policy brings a crashed container back: die, start, RestartCount + 1. */
@@ -274,6 +286,7 @@ export function createDockerSimulator(options = {}) {
       Object.assign(c, { exitCode: how.exitCode ?? 1, finishedAt: now() });
       emit(c, 'die', { exitCode: String(c.exitCode) });
       Object.assign(c, { state: 'running', startedAt: now(), restartCount: c.restartCount + 1 });
+      runProcess(c);
       emit(c, 'start');
     },
     setHealth(/** @type {string} */ ref, /** @type {'healthy' | 'unhealthy' | 'starting'} */ health) {
@@ -289,6 +302,7 @@ export function createDockerSimulator(options = {}) {
     remove(/** @type {string} */ ref) {
       const c = mustFind(ref);
       containers.delete(c.id);
+      procs?.stop(c.id);
       emit(c, 'destroy');
     },
 

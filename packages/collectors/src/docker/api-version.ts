@@ -32,6 +32,10 @@ export interface EngineVersion {
   kernelVersion: string | undefined;
 }
 
+/** dockerd's 400 for a path version outside its range: "client version 1.40 is too old. Minimum …" */
+export const isVersionRefusal = (err: unknown): boolean =>
+  err instanceof DockerEngineError && err.status === 400 && /client version \S+ is too (old|new)/.test(err.message);
+
 function parse(version: string): [number, number] | undefined {
   const match = /^v?(\d+)\.(\d+)$/.exec(version.trim());
   return match ? [Number(match[1]), Number(match[2])] : undefined;

@@ -33,11 +33,13 @@ export interface ContainerReading {
   metrics: Record<string, number>;
   /** why this container's figures are missing or stale (a failed or skipped inspect or stats call) */
   collectError?: string;
+  /** where the figures came from; undefined when none were read (stopped, or the read failed) */
+  statsSource?: 'cgroup' | 'api' | undefined;
 }
 
 /** One container as an agent resource: what it is, how it runs, and its figures. */
 export function containerResource(reading: ContainerReading, naming: ContainerNaming): AgentResource {
-  const { summary, inspect, metrics: stats, collectError } = reading;
+  const { summary, inspect, metrics: stats, collectError, statsSource } = reading;
   const project = summary.labels[COMPOSE_PROJECT];
   const service = summary.labels[COMPOSE_SERVICE];
   const details: Record<string, unknown> = {
@@ -62,6 +64,7 @@ export function containerResource(reading: ContainerReading, naming: ContainerNa
   }
   // null rather than absent once fixed: a resource diff carries changed keys, never removed ones.
   details.collectError = collectError ?? null;
+  details.statsSource = statsSource ?? null;
 
   const metrics: Record<string, number> = { ...stats };
   if (inspect) metrics.restarts = inspect.restartCount;

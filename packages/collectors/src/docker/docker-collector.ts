@@ -1,11 +1,13 @@
 import type { AgentResource, DockerState } from '@pulse/protocol';
-import { ONE_SHOT_STATS_API_VERSION, isApiAtLeast, negotiateApiVersion } from './api-version.js';
+import { isVersionRefusal, negotiateApiVersion } from './api-version.js';
 import type { EngineVersion } from './api-version.js';
 import { settleBounded } from './bounded-pool.js';
+import { createCgroupStatsReader } from './cgroup-stats.js';
+import type { CgroupStatsOptions } from './cgroup-stats.js';
 import { containerHealth, containerResource } from './container-resource.js';
 import type { ContainerNaming } from './container-resource.js';
-import { readContainerList, readInspect, readStats, readVersion } from './engine-answers.js';
-import type { ContainerEvent, ContainerInspect, ContainerSummary } from './engine-answers.js';
+import { readContainerList, readInspect, readVersion } from './engine-answers.js';
+import type { ContainerEvent, ContainerSummary } from './engine-answers.js';
 import { createEngineClient } from './engine-client.js';
 import { DEFAULT_DOCKER_SOCKET, parseEngineEndpoint } from './engine-endpoint.js';
 import type { EngineTls } from './engine-endpoint.js';
@@ -14,6 +16,8 @@ import { defaultReconnect, eventsPath, watchContainerEvents } from './event-watc
 import type { DockerLogger, ReconnectPolicy } from './event-watch.js';
 import { statsMetrics } from './stats-math.js';
 import type { StatsBaseline } from './stats-math.js';
+import { createStatsSource } from './stats-source.js';
+import type { StatsMemory, StatsSourceKind } from './stats-source.js';
 
 export interface DockerCollectorOptions extends ContainerNaming {
   /** `unix:///var/run/docker.sock` (default), a socket path, `tcp://host:2376` or `https://host:2376` */
@@ -33,6 +37,9 @@ export interface DockerCollectorOptions extends ContainerNaming {
   /** re-inspect a container at least this often even without a state change (default 60 s) */
   inspectMaxAgeMs?: number;
   reconnect?: ReconnectPolicy;
+  /** Read a local engine's containers from their cgroup files, not one stats call each (default on for
+   * a unix socket; tests pass fixture roots); false: the API only. Unreadable cgroups use the API. */
+  cgroups?: CgroupStatsOptions | false;
 }
 
 /** One look at the engine: its state, and every container as an agent resource. */
@@ -55,20 +62,13 @@ export interface DockerCollector {
 }
 
 /** What the collector remembers per container between collections. */
-interface ContainerMemory {
-  inspect?: ContainerInspect;
+interface ContainerMemory extends StatsMemory {
   inspectAt: number;
   /** state and health when last inspected; a change means inspect again */
   inspectKey: string;
-  /** an event said something changed: inspect on the next read */
-  stale: boolean;
   baseline?: StatsBaseline;
   lastError?: string;
 }
-
-/** dockerd's 400 for a path version outside its range: "client version 1.40 is too old. Minimum …" */
-const isVersionRefusal = (err: unknown): boolean =>
-  isDockerEngineError(err) && err.status === 400 && /client version \S+ is too (old|new)/.test(err.message);
 
 const consoleLogger: DockerLogger = { warn: (obj, msg) => console.warn(msg ?? 'docker collector warning', obj) };
 
@@ -83,6 +83,8 @@ export function createDockerCollector(options: DockerCollectorOptions): DockerCo
   const endpoint = parseEngineEndpoint(options.endpoint ?? `unix://${DEFAULT_DOCKER_SOCKET}`, options.tls);
   const client = createEngineClient({ endpoint, timeoutMs: options.timeoutMs ?? 5000, maxBodyBytes: options.maxBodyBytes ?? 8 * 1024 * 1024 });
   const label = endpoint.label;
+  const useCgroups = options.cgroups !== false && (options.cgroups !== undefined || endpoint.kind === 'unix');
+  const stats = createStatsSource({ client, logger, label, cgroups: useCgroups ? createCgroupStatsReader(options.cgroups || {}) : undefined });
   const memory = new Map<string, ContainerMemory>();
   const stopWatchers = new Set<() => void>();
   let version: EngineVersion | undefined;
@@ -114,11 +116,6 @@ export function createDockerCollector(options: DockerCollectorOptions): DockerCo
   }
 
   const path = (v: EngineVersion, rest: string): string => `/v${v.apiVersion}${rest}`;
-
-  function statsPath(v: EngineVersion, engineId: string): string {
-    const query = isApiAtLeast(v.apiVersion, ONE_SHOT_STATS_API_VERSION) ? 'stream=false&one-shot=true' : 'stream=false';
-    return path(v, `/containers/${encodeURIComponent(engineId)}/stats?${query}`);
-  }
 
   function noteError(engineId: string, entry: ContainerMemory, message: string | undefined): void {
     // Only changes are logged: a container that stays broken would otherwise log every interval.
@@ -157,6 +154,7 @@ export function createDockerCollector(options: DockerCollectorOptions): DockerCo
       inspected = outcome.error === undefined;
     }
     let metrics: Record<string, number> = {};
+    let statsSource: StatsSourceKind | undefined;
     const running = summary.state === 'running' || summary.state === 'paused';
     // After its inspect hung, a container's stats would most likely hang too; and once `concurrency`
     // calls in one sweep have timed out the engine itself is stuck, so the rest are skipped.
@@ -164,7 +162,8 @@ export function createDockerCollector(options: DockerCollectorOptions): DockerCo
       collectError ??= `skipped: the engine at ${label} timed out ${sweep.timeouts} times in this collection`;
     } else if (running && !inspectTimedOut) {
       try {
-        const sample = readStats(await client.getJson(statsPath(v, id)));
+        const { sample, source } = await stats.sample(v, id, entry);
+        statsSource = source;
         // CPU time that went backwards is a new run we missed (events usually tell us sooner): its
         // start time must label the new baseline, and its restart count is news.
         const restarted = sample.cpuTotal !== undefined && entry.baseline?.cpuTotal !== undefined && sample.cpuTotal < entry.baseline.cpuTotal;
@@ -173,7 +172,8 @@ export function createDockerCollector(options: DockerCollectorOptions): DockerCo
           if (outcome === 'gone') return forget(id);
           collectError ??= outcome.error;
         }
-        const result = statsMetrics(entry.baseline, sample, { at: now(), startedAt: entry.inspect?.startedAt, useWallClock: v.isPodman });
+        // cgroup counters carry no host CPU total to divide by: our clock stands in, as for Podman.
+        const result = statsMetrics(entry.baseline, sample, { at: now(), startedAt: entry.inspect?.startedAt, useWallClock: v.isPodman || source === 'cgroup' });
         entry.baseline = result.baseline;
         metrics = result.metrics;
       } catch (err) {
@@ -185,7 +185,7 @@ export function createDockerCollector(options: DockerCollectorOptions): DockerCo
     // Stopped: its next run starts its counters from zero, so the old baseline means nothing.
     if (!running) entry.baseline = undefined;
     noteError(id, entry, collectError);
-    return containerResource(collectError ? { summary, inspect: entry.inspect, metrics, collectError } : { summary, inspect: entry.inspect, metrics }, naming);
+    return containerResource({ summary, inspect: entry.inspect, metrics, statsSource, ...(collectError ? { collectError } : {}) }, naming);
   }
 
   function forget(engineId: string): undefined {
@@ -218,6 +218,7 @@ export function createDockerCollector(options: DockerCollectorOptions): DockerCo
     }
     const listed = new Set(summaries.map((s) => s.engineId));
     for (const id of memory.keys()) if (!listed.has(id)) memory.delete(id);
+    stats.sweep();
     lastContainers = containers;
     const docker: DockerState = { state: 'ok', apiVersion: v.apiVersion, engine: v.engine };
     if (sweep.timeouts >= concurrency) {
@@ -293,6 +294,7 @@ export function createDockerCollector(options: DockerCollectorOptions): DockerCo
       for (const stop of stopWatchers) stop();
       stopWatchers.clear();
       client.close();
+      stats.close();
     },
   };
 }

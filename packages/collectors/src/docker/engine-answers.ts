@@ -128,6 +128,10 @@ export interface ContainerInspect {
   health: string | undefined;
   /** Config.Image: the name the container was created from */
   image: string | undefined;
+  /** State.Pid: the init process as the engine's host sees it; 0 when not running */
+  pid: number;
+  /** HostConfig.NetworkMode: bridge, host, none, container:<id>, a network's name */
+  networkMode: string | undefined;
 }
 
 /** `GET /containers/{id}/json` */
@@ -147,6 +151,8 @@ export function readInspect(json: unknown): ContainerInspect {
     finishedAt: str(state.FinishedAt),
     health: str(obj(state.Health).Status),
     image: str(obj(json.Config).Image),
+    pid: num(state.Pid) ?? 0,
+    networkMode: str(obj(json.HostConfig).NetworkMode),
   };
 }
 

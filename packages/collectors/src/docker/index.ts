@@ -8,3 +8,4 @@ export { DockerEngineError, isDockerEngineError } from './engine-error.js';
 export type { DockerErrorCode } from './engine-error.js';
 export { MIN_API_VERSION, MAX_API_VERSION } from './api-version.js';
 export type { DockerLogger, ReconnectPolicy } from './event-watch.js';
+export type { CgroupStatsOptions } from './cgroup-stats.js';
