@@ -21,7 +21,7 @@ describe.each<CodecName>(['json', 'msgpack'])('hub backpressure over %s', (codec
   let server: HubServer;
   afterEach(async () => server.close());
 
-  it('sends a snapshot bigger than the queue bound to a reader that keeps up, and keeps it subscribed', async () => {
+  it('sends a snapshot or a publication bigger than the queue bound to a reader that keeps up, and keeps it subscribed', async () => {
     const maxQueueBytes = 64 * 1024;
     const big = { resources: Array.from({ length: 2000 }, (_, i) => ({ id: `r${i}`, pad: 'y'.repeat(100) })) };
     server = await startHubServer({ namespaces: [{ pattern: 'resources', snapshot: () => big }, { pattern: 'feed:*' }], limits: { maxQueueBytes } });
@@ -30,6 +30,9 @@ describe.each<CodecName>(['json', 'msgpack'])('hub backpressure over %s', (codec
     expect((snapshot as { data: typeof big }).data.resources).toHaveLength(2000);
     await server.hub.publish('resources', { upsert: [], remove: ['r1'] });
     expect(await client.next()).toMatchObject({ type: 'pub', data: { remove: ['r1'] } });
+    // A diff as big as the snapshot (every resource changed) is no sign of a slow reader either.
+    await server.hub.publish('resources', { upsert: big.resources, remove: [] });
+    expect(((await client.next()) as { data: { upsert: unknown[] } }).data.upsert).toHaveLength(2000);
     expect(server.hub.stats()).toMatchObject({ connections: 1, disconnects: {} });
   });
 

@@ -63,8 +63,8 @@ export class FlushScheduler {
   }
 }
 
-/** Most snapshot bytes one connection may have in flight beyond `maxBytes`. */
-export const MAX_SNAPSHOT_ALLOWANCE = 64 * 1024 * 1024;
+/** Most forgiven bytes (see `#allowance`) one connection may have in flight beyond `maxBytes`. */
+export const MAX_ALLOWANCE = 64 * 1024 * 1024;
 
 /**
  * One connection's outbound frames. Frames due in the same tick go out together on setImmediate.
@@ -85,11 +85,12 @@ export class SendQueue {
   readonly #latestByChannel = new Map<string, number>();
   #queuedBytes = 0;
   /**
-   * Bytes of snapshots still on their way out. A snapshot is the answer to the client's own
-   * subscribe, sent once, and may alone exceed `maxBytes` (thousands of resources): it must not
-   * make a healthy client look slow. It stops counting as it drains, and is capped.
+   * Bytes forgiven while they drain: a snapshot (the answer to the client's own subscribe), or a
+   * frame that found nothing pending. Either may alone exceed `maxBytes` (thousands of resources
+   * in one diff) without the client being slow; what piles up behind it still counts. It shrinks
+   * as the transport drains, and is capped.
    */
-  #snapshotAllowance = 0;
+  #allowance = 0;
   #isScheduled = false;
   #isWaitingForDrain = false;
   #isClosed = false;
@@ -120,14 +121,15 @@ export class SendQueue {
       }
     }
     const bytes = this.#sink.sizeOf(frame);
+    const before = this.#queuedBytes + this.#sink.backlogBytes();
     if (latestValueChannel !== undefined) this.#latestByChannel.set(latestValueChannel, this.#frames.length);
     this.#frames.push(frame);
     this.#sizes.push(bytes);
     this.#queuedBytes += bytes;
-    const pending = this.#queuedBytes + this.#sink.backlogBytes();
-    if (frame.frame.type === 'snapshot') this.#snapshotAllowance = Math.min(this.#snapshotAllowance + bytes, MAX_SNAPSHOT_ALLOWANCE);
-    this.#snapshotAllowance = Math.min(this.#snapshotAllowance, pending);
-    if (pending - this.#snapshotAllowance > this.#options.maxBytes) {
+    const pending = before + bytes;
+    if (before === 0 || frame.frame.type === 'snapshot') this.#allowance = Math.min(this.#allowance + bytes, MAX_ALLOWANCE);
+    this.#allowance = Math.min(this.#allowance, pending);
+    if (pending - this.#allowance > this.#options.maxBytes) {
       this.close();
       this.#options.onOverflow();
       return;
