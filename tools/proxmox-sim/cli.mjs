@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import http from 'node:http';
 import { parseArgs } from 'node:util';
 import { startProxmoxSim } from './simulator.mjs';
 
@@ -20,6 +21,9 @@ const usage = `Proxmox VE / Backup Server / Mail Gateway API simulator (test and
   --user NAME=PASS   ticket login user (repeat), e.g. 'root@pam=pulse'
   --latency-ms N     every answer waits this long
   --down-node NAME   start with this node offline
+  --control PORT     plain-HTTP control on 127.0.0.1 (0 = any), for benches driving the sim from outside:
+                     GET /requests, POST /requests/reset, GET /guests,
+                     POST /guests/<vmid>/stop|start|restart|pause
 `;
 
 const { values } = parseArgs({
@@ -28,6 +32,7 @@ const { values } = parseArgs({
     nodes: { type: 'string' }, guests: { type: 'string', default: '30' }, version: { type: 'string', default: '8' }, cluster: { type: 'string' },
     standalone: { type: 'boolean', default: false }, ceph: { type: 'boolean', default: false }, seed: { type: 'string', default: '1' },
     token: { type: 'string', multiple: true }, user: { type: 'string', multiple: true }, 'latency-ms': { type: 'string' }, 'down-node': { type: 'string', multiple: true },
+    control: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -56,6 +61,42 @@ for (const node of values['down-node'] ?? []) await sim.faults.nodeDown(node);
 
 sim.urls.forEach((url, i) => process.stdout.write(`proxmox-sim: ${product} (${sim.members[i]}) listening on ${url}\n`));
 process.stdout.write(`proxmox-sim: certificate SHA-256 ${sim.fingerprint}\n`);
+
+/*
+ * The request counters and guest changes of a sim in another process (bench/proxmox.mjs). Loopback
+ * only and without auth: it is a test double's back door, not part of any Proxmox API.
+ */
+const GUEST_ACTIONS = { stop: 'stopGuest', start: 'startGuest', restart: 'restartGuest', pause: 'pauseGuest' };
+async function onControl(/** @type {http.IncomingMessage} */ req, /** @type {http.ServerResponse} */ res) {
+  const reply = (/** @type {number} */ status, /** @type {unknown} */ body) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
+  const path = new URL(req.url ?? '/', 'http://control').pathname;
+  const action = /^\/guests\/(\d+)\/(stop|start|restart|pause)$/.exec(path);
+  if (req.method === 'GET' && path === '/requests') return reply(200, { at: Date.now(), ...sim.requests() });
+  if (req.method === 'POST' && path === '/requests/reset') { sim.resetRequests(); return reply(200, { at: Date.now() }); }
+  if (req.method === 'GET' && path === '/guests') {
+    return reply(200, sim.model.guests.map((g) => ({ vmid: g.vmid, type: g.type, node: g.node, status: g.status, template: Boolean(g.template) })));
+  }
+  if (req.method === 'POST' && action) {
+    try {
+      sim.model[GUEST_ACTIONS[/** @type {keyof typeof GUEST_ACTIONS} */ (action[2])]](Number(action[1]));
+    } catch (e) {
+      return reply(404, { error: /** @type {Error} */ (e).message });
+    }
+    const g = sim.model.guestByVmid.get(Number(action[1]));
+    return reply(200, { at: Date.now(), vmid: g?.vmid, status: g?.status });
+  }
+  reply(404, { error: `no ${req.method} ${path}` });
+}
+if (values.control !== undefined) {
+  const control = http.createServer((req, res) => void onControl(req, res));
+  control.listen(Number(values.control), '127.0.0.1');
+  await new Promise((resolve) => control.once('listening', resolve));
+  control.unref();
+  process.stdout.write(`proxmox-sim: control on http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (control.address()).port}\n`);
+}
 
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, async () => {

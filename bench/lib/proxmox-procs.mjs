@@ -1,0 +1,84 @@
+/**
+ * The processes of bench/proxmox.mjs: the Proxmox simulator (tools/proxmox-sim/cli.mjs with its
+ * loopback control port) and the BUILT `pulse serve`, each its own process so neither's CPU lands
+ * on the other's or on the bench's.
+ */
+import { freePort, startProcess, waitFor } from './agent-procs.mjs';
+
+export const ADMIN = { username: 'bench', password: 'a-long-enough-bench-secret' };
+export const TOKEN = { tokenId: 'root@pam!pulse', secret: 'bench-token-secret' };
+
+/**
+ * `node tools/proxmox-sim/cli.mjs` on the wall clock, PVE `version`, one listener, with a control
+ * port; parses the URL, fingerprint and control address it prints.
+ */
+export async function startSim(root, { nodes, guests, version = 9, seed = 1 }) {
+  const args = [
+    `${root}/tools/proxmox-sim/cli.mjs`, '--product', 'pve', '--nodes', String(nodes), '--guests', String(guests),
+    '--version', String(version), '--seed', String(seed), '--port', '0', '--control', '0', '--token', `${TOKEN.tokenId}=${TOKEN.secret}`,
+  ];
+  const proc = startProcess(process.execPath, args);
+  const printed = await waitFor('the Proxmox simulator', () => {
+    if (!proc.running) throw new Error(`proxmox-sim exited:\n${proc.log()}`);
+    const log = proc.log();
+    const url = /listening on (https:\/\/\S+)/.exec(log)?.[1];
+    const fingerprint = /certificate SHA-256 ([0-9A-F:]+)/.exec(log)?.[1];
+    const control = /control on (http:\/\/\S+)/.exec(log)?.[1];
+    return url && fingerprint && control ? { url, fingerprint, control } : undefined;
+  }, 60_000, proc.log);
+  const call = async (method, path) => {
+    const res = await fetch(`${printed.control}${path}`, { method });
+    const body = await res.json();
+    if (!res.ok) throw new Error(`sim control ${method} ${path}: HTTP ${res.status} ${JSON.stringify(body)}`);
+    return body;
+  };
+  return {
+    ...proc,
+    ...printed,
+    /** { at, total, byPort, byMember, byNode, byPath } since the last reset */
+    requests: () => call('GET', '/requests'),
+    resetRequests: () => call('POST', '/requests/reset'),
+    guests: () => call('GET', '/guests'),
+    /** stop | start | restart | pause; resolves with { at, vmid, status } once the model changed */
+    guest: (vmid, action) => call('POST', `/guests/${vmid}/${action}`),
+  };
+}
+
+/**
+ * `pulse serve` on 127.0.0.1 with only the sources the bench adds (no local collector), logged in
+ * as the admin PULSE_ADMIN_USER creates. `nodeFlags` go to node (e.g. --cpu-prof).
+ */
+export async function startPulse(root, { dataDir, nodeFlags = [], env = {} }) {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const proc = startProcess(process.execPath, [...nodeFlags, `${root}/packages/server/dist/cli.js`, 'serve'], {
+    cwd: root,
+    env: {
+      PULSE_PORT: String(port), PULSE_HOST: '127.0.0.1', PULSE_DATA_DIR: dataDir,
+      PULSE_ADMIN_USER: ADMIN.username, PULSE_ADMIN_PASSWORD: ADMIN.password,
+      PULSE_LOCAL_ENABLED: 'false', PULSE_LOG_LEVEL: 'warn', ...env,
+    },
+  });
+  await waitFor('the server to answer /api/health', async () => {
+    if (!proc.running) throw new Error(`pulse serve exited:\n${proc.log()}`);
+    return (await fetch(`${base}/api/health`)).ok || undefined;
+  }, 60_000, proc.log);
+  const login = await fetch(`${base}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+  if (!login.ok) throw new Error(`login failed: HTTP ${login.status} ${await login.text()}`);
+  const session = { cookie: login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; '), csrf: (await login.json()).csrfToken };
+  const api = async (path, init = {}) => {
+    const json = init.body === undefined ? {} : { 'content-type': 'application/json' };
+    const res = await fetch(`${base}${path}`, { ...init, headers: { cookie: session.cookie, 'x-csrf-token': session.csrf, ...json, ...init.headers } });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${path}: HTTP ${res.status} ${text.slice(0, 300)}`);
+    return text ? JSON.parse(text) : undefined;
+  };
+  return {
+    ...proc,
+    base,
+    api,
+    wsUrl: `${base.replace('http', 'ws')}/api/ws`,
+    /** a connection token for /api/ws, as the web app gets one */
+    realtimeToken: async () => (await api('/api/realtime/token', { method: 'POST' })).token,
+  };
+}
