@@ -4,3 +4,4 @@ export * from './codec.js';
 export * from './api.js';
 export * from './agent.js';
 export * from './monitor.js';
+export * from './status-page.js';

@@ -7,6 +7,7 @@ import { USAGE, UsageError } from './cli/usage.js';
 import { ConfigError, loadConfig } from './config/index.js';
 import { startDemo } from './demo.js';
 import { startPulse } from './main.js';
+import { startWorkerProcess, WORKER_DRAIN_MS } from './monitors/schedule/worker-process.js';
 import { createLogger } from './observability/logger.js';
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -50,6 +51,38 @@ async function serve(demoMode: boolean): Promise<void> {
   logger.info({ url: pulse.url, port: pulse.port, database: pulse.database }, 'Pulse is serving');
 }
 
+/** `pulse worker`: runs uptime checks from the Redis queue the servers fill (issue 7). */
+async function worker(name: string | undefined): Promise<number> {
+  const { config } = loadConfig();
+  if (!config.redis_url) {
+    console.error('pulse: `pulse worker` takes its checks from Redis: set redis_url (PULSE_REDIS_URL) to the URL the servers use');
+    return 78;
+  }
+  const logger = createLogger(config.log.level);
+  const running = await startWorkerProcess({
+    redisUrl: config.redis_url, redisPrefix: config.redis_prefix, concurrency: config.monitors.concurrency, name, logger,
+  });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, worker: running.name }, 'finishing running checks, then exiting');
+    // every check ends by its hard deadline, so this only fires if Redis never answers
+    const force = setTimeout(() => {
+      logger.error('running checks did not finish; exiting anyway');
+      process.exit(1);
+    }, WORKER_DRAIN_MS + 5000);
+    force.unref();
+    running.close().then(() => process.exit(0), (err: unknown) => {
+      logger.error({ err }, 'worker shutdown failed');
+      process.exit(1);
+    });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  return -1;
+}
+
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true, strict: true,
@@ -73,6 +106,8 @@ async function main(argv: string[]): Promise<number> {
     case 'serve':
       await serve(values.demo === true);
       return -1;
+    case 'worker':
+      return worker(values.name);
     case 'token create':
       console.log(await tokenCreate(loadConfig().config, values));
       return 0;

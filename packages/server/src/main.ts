@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHub, createMemoryBroker, createMemoryPresenceStore, createRedisBroker, createRedisPresenceStore, type Hub } from '@pulse/hub';
 import type { Resource } from '@pulse/protocol';
@@ -12,6 +13,13 @@ import { createAuthenticator, createConnectionTokenService, createLoginLimiter, 
 import { createAdminFromEnv } from './bootstrap-admin.js';
 import { type Config, diffConfig, RELOADABLE_KEYS } from './config/index.js';
 import { createConnectionService, type ConnectionService } from './connections/index.js';
+import { createMaintenanceService } from './monitors/maintenance-service.js';
+import { createMonitorResults, type MonitorResults } from './monitors/monitor-results.js';
+import { createMonitorService, type MonitorService } from './monitors/monitor-service.js';
+import { createMonitorSource } from './monitors/monitor-source.js';
+import { applyMonitorsFile } from './monitors/monitors-file.js';
+import { createPushLedger, HttpAgentPool } from './monitors/checks/index.js';
+import { createCheckRunner, createMonitorScheduler, type MonitorScheduler } from './monitors/schedule/index.js';
 import { createLatencyHistogram, createMetrics } from './observability/metrics.js';
 import { persistResources } from './persistence.js';
 import { attachWebSocket, publishRegistryChanges, pulseNamespaces, registerRealtimeRoutes, registerSseRoute } from './realtime/index.js';
@@ -41,6 +49,8 @@ export interface RunningPulse {
   hub: Hub;
   /** stored Proxmox connections (the demo adds its own through this) */
   connections: ConnectionService;
+  /** uptime monitors: definitions, their live state, and when their checks run */
+  monitors: { service: MonitorService; results: MonitorResults; scheduler: MonitorScheduler };
   /** Applies the reloadable part of a new configuration and returns what changed. */
   reload(next: Config): { applied: string[]; needRestart: string[] };
   close(): Promise<void>;
@@ -61,6 +71,21 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
   const db = await openDatabase({ url: config.database_url, dataDir: config.data_dir });
   const store = createStateStore(db);
   await createAdminFromEnv(options.env ?? process.env, store, logger, now);
+
+  // Uptime monitors. The monitors file is applied before anything else starts: a bad file stops start-up.
+  const monitorLogger = logger.child({ component: 'monitors' });
+  const monitorService = createMonitorService({ store, now });
+  const maintenance = createMaintenanceService({ store, now });
+  if (config.monitors.file) {
+    const file = resolve(config.monitors.file);
+    try {
+      monitorLogger.info({ file, ...(await applyMonitorsFile(file, monitorService)) }, 'applied the monitors file');
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+  }
+  await maintenance.load();
 
   // What was known before a restart shows at once, marked unknown until a source confirms it.
   const initial = (await store.resources.loadAll()).map((r): Resource => ({ ...r, status: 'unknown' }));
@@ -97,6 +122,43 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
   const proxmox = createProxmoxRuntime({ connections: connectionService, sink: applyObservation, now, logger: logger.child({ component: 'source.proxmox' }) });
   const connections = { service: connectionService, runtime: proxmox };
 
+  const monitorResults = createMonitorResults({ store, now, inMaintenance: maintenance.covers, logger: monitorLogger });
+  const monitorSource = createMonitorSource({ now });
+  monitorResults.subscribe((monitor, status, result) => monitorSource.report(monitor, status, result));
+  for (const monitor of await monitorService.list()) monitorResults.track(monitor);
+  await monitorResults.init();
+  const pushLedger = createPushLedger();
+  const agentPool = new HttpAgentPool();
+  const scheduler = createMonitorScheduler(config, {
+    run: createCheckRunner({ workerName: 'local', now, agentPool, pushLedger }),
+    onResult: (result) => {
+      monitorResults.onResult(result).catch((err: unknown) => monitorLogger.error({ err, monitorId: result.monitorId }, 'could not apply a check result'));
+    },
+    logger: monitorLogger, now,
+  });
+  monitorService.onChange((change) => {
+    if (change.kind === 'upsert') {
+      monitorResults.track(change.monitor);
+      scheduler.upsert(change.monitor);
+      return;
+    }
+    scheduler.remove(change.id);
+    monitorResults.forget(change.id);
+    monitorSource.remove(change.id);
+    pushLedger.forget(change.id);
+  });
+  for (const monitor of monitorResults.monitors()) scheduler.upsert(monitor);
+  const monitorsApi = {
+    service: monitorService, results: monitorResults, maintenance, history: { store: historyStore, retention: () => retention }, now,
+    runNow: (monitor: { id: string }) => scheduler.checkNow(monitor.id),
+    recordPush: (monitor: { id: string }, push: { status: 'up' | 'down'; msg?: string; ping?: number }, at: number) => pushLedger.record(monitor.id, push, at),
+  };
+  let pruning: Promise<unknown> = Promise.resolve();
+  const pruneEvents = () => {
+    pruning = monitorResults.pruneEvents(config.monitors.events_retention_days)
+      .catch((err: unknown) => monitorLogger.warn({ err }, 'could not remove old monitor events; will retry in an hour'));
+  };
+
   const sessions = createSessionService({ store, now, ttlMs: () => config.auth.session_ttl_hours * 3_600_000 });
   const tokens = createTokenService({ store, now });
   const authenticate = createAuthenticator(sessions, tokens);
@@ -131,7 +193,7 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
   const metrics = createMetrics({ hub: () => hub, resourceCount: () => registry.size, latency });
 
   const webRoot = options.webRoot ?? defaultWebRoot();
-  const app = await createApi({ config: currentConfig, version, now, logger, store, registry, series, history, sessions, tokens, authenticate, connectionTokens, loginLimiter, metrics, webRoot, agents, agentAssets, connections,
+  const app = await createApi({ config: currentConfig, version, now, logger, store, registry, series, history, sessions, tokens, authenticate, connectionTokens, loginLimiter, metrics, webRoot, agents, agentAssets, connections, monitors: monitorsApi,
     endConnections: (match) => {
       connectionTokens.revokeMatching(match);
       return hub.disconnect((p) => match(p as Principal));
@@ -148,14 +210,17 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
   const sources: Source[] = [];
   const local = config.local.enabled ? createLocalSource({ intervalMs: config.local.interval_ms, logger: logger.child({ component: 'source.local' }) }) : undefined;
   if (local) sources.push(local);
-  sources.push(...dockerSources, ...(options.extraSources ?? []));
+  sources.push(monitorSource, ...dockerSources, ...(options.extraSources ?? []));
   for (const source of sources) source.start(applyObservation);
   await proxmox.start();
+  await scheduler.start();
 
   const sweep = setInterval(() => {
     sessions.removeExpired().catch((err: unknown) => logger.warn({ err }, 'could not remove expired sessions'));
+    pruneEvents();
   }, 3_600_000);
   sweep.unref();
+  pruneEvents();
 
   return {
     url: `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`,
@@ -163,12 +228,13 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
     database: db.dialect,
     hub,
     connections: connectionService,
+    monitors: { service: monitorService, results: monitorResults, scheduler },
     reload(next) {
       const applied = diffConfig(config, next, RELOADABLE_KEYS);
-      const all = diffConfig(config, next, ['host', 'port', 'data_dir', 'database_url', 'redis_url', 'redis_prefix', 'trust_proxy', 'local.enabled', 'hub', 'history', 'docker']);
+      const all = diffConfig(config, next, ['host', 'port', 'data_dir', 'database_url', 'redis_url', 'redis_prefix', 'trust_proxy', 'local.enabled', 'hub', 'history', 'docker', 'monitors']);
       config = {
         ...next, host: config.host, port: config.port, data_dir: config.data_dir, database_url: config.database_url, redis_url: config.redis_url, redis_prefix: config.redis_prefix,
-        trust_proxy: config.trust_proxy, local: { ...next.local, enabled: config.local.enabled }, hub: config.hub, history: config.history, docker: config.docker,
+        trust_proxy: config.trust_proxy, local: { ...next.local, enabled: config.local.enabled }, hub: config.hub, history: config.history, docker: config.docker, monitors: config.monitors,
       };
       logger.level = config.log.level;
       local?.setInterval(config.local.interval_ms);
@@ -176,6 +242,9 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
     },
     async close() {
       clearInterval(sweep);
+      await scheduler.stop();
+      agentPool.close();
+      await pruning;
       for (const source of sources) source.stop();
       proxmox.stop();
       stopPublishing();

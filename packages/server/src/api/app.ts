@@ -9,8 +9,13 @@ import { registerAgentRoutes } from './routes/agents.js';
 import { registerConnectionRoutes } from './routes/connections.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerHistoryRoutes } from './routes/history.js';
+import { registerMaintenanceRoutes } from './routes/maintenance.js';
+import { registerMonitorRoutes } from './routes/monitors.js';
+import { registerPublicStatusRoutes } from './routes/public-status.js';
+import { registerPushRoutes } from './routes/push.js';
 import { registerResourceRoutes } from './routes/resources.js';
 import { registerSessionRoutes } from './routes/session.js';
+import { registerStatusPageRoutes } from './routes/status-pages.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { registerTokenRoutes } from './routes/tokens.js';
 import { registerWeb } from './web.js';
@@ -51,6 +56,13 @@ export async function createApi(deps: ApiDeps) {
   registerSystemRoutes(app, deps);
   registerAgentRoutes(app, deps);
   if (deps.connections) registerConnectionRoutes(app, { connections: deps.connections });
+  registerStatusPageRoutes(app, deps);
+  registerPublicStatusRoutes(app, deps);
+  if (deps.monitors) {
+    registerMonitorRoutes(app, { monitors: deps.monitors });
+    registerMaintenanceRoutes(app, { maintenance: deps.monitors.maintenance });
+    registerPushRoutes(app, { service: deps.monitors.service, recordPush: deps.monitors.recordPush, now: deps.monitors.now });
+  }
   await registerWeb(app, deps.webRoot);
   return app;
 }

@@ -6,6 +6,7 @@ import type { Config } from '../config/index.js';
 import type { ConnectionRuntime, ConnectionService } from '../connections/index.js';
 import type { StorageReport } from '../history/storage-report.js';
 import type { MetricStore, RetentionMs } from '../history/types.js';
+import type { MonitorsApi } from './routes/monitors.js';
 import type { RecentSeries, Registry } from '../resources/index.js';
 import type { StateStore } from '../store/index.js';
 
@@ -38,6 +39,8 @@ export interface ApiDeps {
   agentAssets: InstallAssets;
   /** Stored Proxmox connections and whatever polls them; its routes exist only when given. */
   connections?: { service: ConnectionService; runtime: ConnectionRuntime } | undefined;
+  /** Uptime monitors, maintenance windows and push; their routes exist only when given. */
+  monitors?: MonitorsApi | undefined;
   /** Directory of the built web app; absent when it has not been built. */
   webRoot?: string | undefined;
 }

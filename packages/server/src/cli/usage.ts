@@ -12,6 +12,8 @@ Commands:
   serve                               run the server (port 7655, data in ./data by default)
   serve --demo                        the same with a simulated Proxmox VE cluster, Backup Server
                                       and Mail Gateway on loopback, data in a temporary directory
+  worker [--name N]                   run uptime checks from the Redis queue (needs redis_url; the
+                                      servers enqueue, workers check; SIGTERM finishes running ones)
   token create --name N --scopes a,b  create an API token and print it (only the token)
         [--user USERNAME] [--expires-days D]
   user add --username N --password-stdin [--role admin|viewer]

@@ -56,11 +56,21 @@ describe('loadConfig', () => {
     [{ PULSE_REDIS_PREFIX: 'has space' }, 'redis_prefix', '"has space"'],
     [{ PULSE_HUB_MAX_CONNECTIONS_PER_IP: '0' }, 'hub.max_connections_per_ip', '"0"'],
     [{ PULSE_HUB_CONNECTION_TOKEN_TTL_SECONDS: '5' }, 'hub.connection_token_ttl_seconds', '"5"'],
+    [{ PULSE_MONITORS_CONCURRENCY: '0' }, 'monitors.concurrency', '"0"'],
+    [{ PULSE_MONITORS_EVENTS_RETENTION_DAYS: 'forever' }, 'monitors.events_retention_days', '"forever"'],
   ])('names the key, the value and its origin for %o', (env, key, shown) => {
     const message = errorOf(env);
     expect(message).toContain(`config key "${key}"`);
     expect(message).toContain(shown);
     expect(message).toContain(`env ${Object.keys(env)[0]}`);
+  });
+
+  it('reads the uptime monitor settings from the environment and pulse.toml, with defaults', () => {
+    expect(loadConfig({}, emptyDir()).config.monitors).toEqual({ events_retention_days: 90, concurrency: 200, local_worker: true });
+    const dir = emptyDir();
+    writeFileSync(join(dir, 'pulse.toml'), '[monitors]\nfile = "monitors.yaml"\nconcurrency = 50\n');
+    const { monitors } = loadConfig({ PULSE_MONITORS_LOCAL_WORKER: 'false', PULSE_MONITORS_FILE: '/etc/pulse/monitors.json' }, dir).config;
+    expect(monitors).toEqual({ file: '/etc/pulse/monitors.json', events_retention_days: 90, concurrency: 50, local_worker: false });
   });
 
   it('names a wrong key in the TOML file with the file it came from', () => {

@@ -72,6 +72,16 @@ export const ConfigSchema = z.object({
     remotes: z.array(DockerRemote).default([])
       .refine((list) => new Set(list.map((r) => r.name)).size === list.length, 'each remote needs its own name'),
   }).prefault({}),
+  monitors: z.object({
+    /** a YAML or JSON file of `{ monitors: MonitorInput[] }` applied at start (monitors as code) */
+    file: z.string().min(1).optional(),
+    /** failed checks and state changes are kept this long */
+    events_retention_days: z.coerce.number().int().min(1).max(3660).default(90),
+    /** checks running at once in this process */
+    concurrency: z.coerce.number().int().min(1).max(10_000).default(200),
+    /** with redis_url: this server works the check queue too, besides `pulse worker` processes */
+    local_worker: z.stringbool().or(z.boolean()).default(true),
+  }).prefault({}),
   secrets: z.object({
     /** base64 of 32 random bytes encrypting stored credentials; checked (never shown) at start-up by secrets/key-source.ts */
     key: z.string().min(1).optional(),
@@ -119,6 +129,10 @@ export const ENV_KEYS: Record<string, string> = {
   PULSE_AGENTS_OFFLINE_AFTER_INTERVALS: 'agents.offline_after_intervals',
   PULSE_AGENTS_MAX_AGENTS: 'agents.max_agents',
   PULSE_AGENTS_ASSETS_DIR: 'agents.assets_dir',
+  PULSE_MONITORS_FILE: 'monitors.file',
+  PULSE_MONITORS_EVENTS_RETENTION_DAYS: 'monitors.events_retention_days',
+  PULSE_MONITORS_CONCURRENCY: 'monitors.concurrency',
+  PULSE_MONITORS_LOCAL_WORKER: 'monitors.local_worker',
   PULSE_SECRET_KEY: 'secrets.key',
   PULSE_SECRET_KEY_FILE: 'secrets.key_file',
   PULSE_SECRET_PREVIOUS_KEYS: 'secrets.previous_keys',

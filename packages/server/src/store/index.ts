@@ -7,3 +7,6 @@ export type { AuditEntry } from './audit.js';
 export type { AgentRow } from './agents.js';
 export type { InstallTokenRow } from './agent-install-tokens.js';
 export type { ConnectionRow } from './connections.js';
+export type { MonitorRow } from './monitors.js';
+export type { MonitorIncidentRow, MonitorEventRow, NewMonitorEvent } from './monitor-incidents.js';
+export type { MaintenanceWindowRow } from './maintenance-windows.js';

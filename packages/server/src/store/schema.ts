@@ -133,6 +133,63 @@ export interface ConnectionsTable {
   created_at: number;
   updated_at: number;
 }
+/** An uptime monitor (issue 7); `definition` is its MonitorInput as JSON, the other columns what is looked up. */
+export interface MonitorsTable {
+  id: string;
+  name: string;
+  type: string;
+  definition: string;
+  /** 0 or 1 */
+  enabled: number;
+  /** push monitors only: the credential in /api/push/:token */
+  push_token: string | null;
+  /** 'ui' (API, import) or 'file' (monitors.file); the file removes only its own */
+  source: 'ui' | 'file';
+  created_at: number;
+  updated_at: number;
+}
+
+/** A failed check or a state change of a monitor; healthy checks are not written here. */
+export interface MonitorEventsTable {
+  id: Generated<number>;
+  monitor_id: string;
+  at: number;
+  kind: 'down' | 'up' | 'state';
+  /** the monitor's state after the event */
+  status: string;
+  reason_code: string | null;
+  reason_message: string | null;
+  /** the CheckResult as JSON, for failed checks */
+  result: string | null;
+}
+
+/** One outage; unique (monitor_id, started_at) so several servers recording it write one row. */
+export interface MonitorIncidentsTable {
+  id: string;
+  monitor_id: string;
+  started_at: number;
+  ended_at: number | null;
+  reason_code: string;
+  reason_message: string;
+}
+
+export interface MaintenanceWindowsTable {
+  id: string;
+  title: string;
+  /** MaintenanceWindowInput as JSON */
+  definition: string;
+  created_at: number;
+}
+
+export interface StatusPagesTable {
+  id: string;
+  slug: string;
+  /** StatusPageInput as JSON */
+  definition: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -147,4 +204,9 @@ export interface Database {
   agent_install_tokens: AgentInstallTokensTable;
   agents: AgentsTable;
   connections: ConnectionsTable;
+  monitors: MonitorsTable;
+  monitor_events: MonitorEventsTable;
+  monitor_incidents: MonitorIncidentsTable;
+  maintenance_windows: MaintenanceWindowsTable;
+  status_pages: StatusPagesTable;
 }

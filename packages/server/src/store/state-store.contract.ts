@@ -122,6 +122,76 @@ export function stateStoreContract(name: string, open: () => Promise<Db>): void 
       expect(await store.connections.remove(id)).toBe(false);
       expect(await store.connections.byId(id)).toBeUndefined();
     });
+    it('keeps monitors, refuses a taken name or push token, and removes one with its events and incidents', async () => {
+      const id = randomUUID();
+      const name = `web-${id.slice(0, 8)}`;
+      const row = {
+        id, name, type: 'http', definition: '{"type":"http"}', enabled: 1, push_token: null, source: 'ui' as const,
+        created_at: 1_700_000_000_000, updated_at: 1_700_000_000_000,
+      };
+      expect(await store.monitors.insert(row)).toBe('ok');
+      expect(await store.monitors.insert({ ...row, id: randomUUID() })).toBe('name_taken');
+      const push = { ...row, id: randomUUID(), name: `push-${id.slice(0, 8)}`, type: 'push', push_token: `tok-${id}`, source: 'file' as const };
+      expect(await store.monitors.insert(push)).toBe('ok');
+      // Many monitors without a token: NULL never collides.
+      expect(await store.monitors.insert({ ...row, id: randomUUID(), name: `tcp-${id.slice(0, 8)}` })).toBe('ok');
+      expect(await store.monitors.insert({ ...push, id: randomUUID(), name: `push2-${id.slice(0, 8)}` })).toBe('token_taken');
+      expect(await store.monitors.byId(id)).toEqual(row);
+      expect((await store.monitors.byPushToken(`tok-${id}`))?.id).toBe(push.id);
+      expect((await store.monitors.byName(push.name))?.source).toBe('file');
+      expect(await store.monitors.update(push.id, { name, updated_at: 2 })).toBe('name_taken');
+      expect(await store.monitors.update(id, { enabled: 0, updated_at: 1_700_000_000_123 })).toBe('ok');
+      expect(await store.monitors.byId(id)).toMatchObject({ enabled: 0, updated_at: 1_700_000_000_123, created_at: 1_700_000_000_000 });
+      expect(await store.monitors.update(randomUUID(), { updated_at: 3 })).toBe('not_found');
+      await store.monitorIncidents.open({ id: randomUUID(), monitor_id: id, started_at: 10, ended_at: null, reason_code: 'tcp.refused', reason_message: 'refused' });
+      await store.monitorIncidents.addEvents([{ monitor_id: id, at: 10, kind: 'down', status: 'down', reason_code: 'tcp.refused', reason_message: 'refused', result: null }]);
+      expect(await store.monitors.remove(id)).toBe(true);
+      expect(await store.monitors.remove(id)).toBe(false);
+      expect(await store.monitors.byId(id)).toBeUndefined();
+      expect(await store.monitorIncidents.list(id)).toEqual([]);
+      expect(await store.monitorIncidents.events(id)).toEqual([]);
+    });
+
+    it('records one incident per outage however many servers open it, and closes it once', async () => {
+      const monitorId = randomUUID();
+      const incident = (n: number) => ({ id: randomUUID(), monitor_id: monitorId, started_at: 1_700_000_000_000 + n, ended_at: null, reason_code: 'http.status', reason_message: 'answered 503' });
+      const opened = await Promise.all([incident(0), incident(0), incident(0)].map((row) => store.monitorIncidents.open(row)));
+      expect(opened.filter(Boolean)).toHaveLength(1);
+      expect(await store.monitorIncidents.list(monitorId)).toHaveLength(1);
+      expect((await store.monitorIncidents.openOnes()).filter((r) => r.monitor_id === monitorId)).toHaveLength(1);
+      expect(await store.monitorIncidents.close(monitorId, 1_700_000_060_000)).toBe(1);
+      expect(await store.monitorIncidents.close(monitorId, 1_700_000_070_000)).toBe(0);
+      await store.monitorIncidents.open(incident(100_000));
+      const [newest, oldest] = await store.monitorIncidents.list(monitorId);
+      expect(newest).toMatchObject({ started_at: 1_700_000_100_000, ended_at: null });
+      expect(oldest).toMatchObject({ started_at: 1_700_000_000_000, ended_at: 1_700_000_060_000 });
+      expect((await store.monitorIncidents.since([monitorId], 1_700_000_070_000)).map((r) => r.started_at)).toEqual([1_700_000_100_000]);
+    });
+
+    it('keeps monitor events newest first and drops those past retention', async () => {
+      const monitorId = randomUUID();
+      const event = (at: number, kind: 'down' | 'up' | 'state') => ({ monitor_id: monitorId, at, kind, status: kind === 'up' ? 'up' : 'down', reason_code: null, reason_message: null, result: kind === 'down' ? '{"status":"down"}' : null });
+      await store.monitorIncidents.addEvents([event(1, 'down'), event(2, 'state'), event(3, 'up')]);
+      expect((await store.monitorIncidents.events(monitorId)).map((e) => [e.at, e.kind])).toEqual([[3, 'up'], [2, 'state'], [1, 'down']]);
+      expect(await store.monitorIncidents.removeEventsBefore(3)).toBeGreaterThanOrEqual(2);
+      expect((await store.monitorIncidents.events(monitorId)).map((e) => e.at)).toEqual([3]);
+    });
+
+    it('keeps maintenance windows and status pages', async () => {
+      const id = randomUUID();
+      await store.maintenanceWindows.insert({ id, title: 'patching', definition: '{"startsAt":1,"endsAt":2}', created_at: 5 });
+      expect(await store.maintenanceWindows.update(id, { title: 'kernel', definition: '{"startsAt":1,"endsAt":3}' })).toBe(true);
+      expect(await store.maintenanceWindows.byId(id)).toEqual({ id, title: 'kernel', definition: '{"startsAt":1,"endsAt":3}', created_at: 5 });
+      expect((await store.maintenanceWindows.list()).some((w) => w.id === id)).toBe(true);
+      expect(await store.maintenanceWindows.remove(id)).toBe(true);
+      expect(await store.maintenanceWindows.update(id, { title: 'x', definition: '{}' })).toBe(false);
+      const page = { id: randomUUID(), slug: `s-${id.slice(0, 8)}`, definition: '{}', created_at: 1, updated_at: 1 };
+      expect(await store.statusPages.insert(page)).toBe(true);
+      expect(await store.statusPages.insert({ ...page, id: randomUUID() })).toBe(false);
+      expect((await store.statusPages.getBySlug(page.slug))?.id).toBe(page.id);
+      expect(await store.statusPages.remove(page.id)).toBe(true);
+    });
+
     it('overwrites settings and records audit entries', async () => {
       const key = `k-${randomUUID()}`;
       await store.settings.set(key, 'one');

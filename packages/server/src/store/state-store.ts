@@ -3,9 +3,13 @@ import { createInstallTokenRepo } from './agent-install-tokens.js';
 import { createAgentRepo } from './agents.js';
 import { createAuditLog } from './audit.js';
 import { createConnectionRepo } from './connections.js';
+import { createMaintenanceWindowRepo } from './maintenance-windows.js';
+import { createMonitorIncidentRepo } from './monitor-incidents.js';
+import { createMonitorRepo } from './monitors.js';
 import { createResourceRepo } from './resources.js';
 import { createSessionRepo } from './sessions.js';
 import { createSettingsRepo } from './settings.js';
+import { createStatusPageRepository } from './status-pages.js';
 import { createTokenRepo } from './tokens.js';
 import { createUserRepo } from './users.js';
 
@@ -22,6 +26,10 @@ export function createStateStore(db: Db) {
     agents: createAgentRepo(db.kysely),
     installTokens: createInstallTokenRepo(db.kysely),
     connections: createConnectionRepo(db.kysely),
+    monitors: createMonitorRepo(db.kysely),
+    monitorIncidents: createMonitorIncidentRepo(db.kysely),
+    maintenanceWindows: createMaintenanceWindowRepo(db.kysely),
+    statusPages: createStatusPageRepository(db.kysely),
     close: () => db.close(),
   };
 }

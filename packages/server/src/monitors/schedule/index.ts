@@ -1,0 +1,11 @@
+export { createMonitorScheduler, type MonitorScheduler, type SchedulerConfig, type SchedulerDeps } from './create-scheduler.js';
+export { createCheckRunner, type CheckRunnerOptions } from './check-runner.js';
+export { createLocalScheduler, DEFAULT_CONCURRENCY, type LocalSchedulerOptions, type ScheduleLogger } from './scheduler-local.js';
+export { createQueueScheduler, type QueueSchedulerOptions } from './scheduler-queue.js';
+export { startCheckWorker, type CheckWorker, type CheckWorkerOptions } from './check-worker.js';
+export { HARD_TIMEOUT_MARGIN_MS } from './run-deadline.js';
+export { phaseOf } from './slots.js';
+export {
+  realTimers, ScheduleError, type CheckRunner, type CheckScheduler, type DueCheck, type LatenessStats, type ResultHandler,
+  type RunContext, type SchedulerStats, type StoredMonitor, type Timers,
+} from './types.js';
