@@ -5,3 +5,4 @@ export * from './api.js';
 export * from './agent.js';
 export * from './monitor.js';
 export * from './status-page.js';
+export * from './alert.js';
