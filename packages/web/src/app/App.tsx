@@ -25,6 +25,15 @@ const GuestsPage = lazy(() => import('../features/proxmox/GuestsPage'));
 const ProxmoxStoragePage = lazy(() => import('../features/proxmox/ProxmoxStoragePage'));
 const BackupsPage = lazy(() => import('../features/proxmox/BackupsPage'));
 const CephPage = lazy(() => import('../features/proxmox/CephPage'));
+const MonitorsPage = lazy(() => import('../features/monitors/MonitorsPage'));
+const MonitorDetailPage = lazy(() => import('../features/monitors/MonitorDetailPage'));
+const MonitorFormPage = lazy(() => import('../features/monitors/MonitorFormPage'));
+const MaintenancePage = lazy(() => import('../features/monitors/MaintenancePage'));
+const StatusPagesPage = lazy(() => import('../features/monitors/StatusPagesPage'));
+const PublicStatusPage = lazy(() => import('../features/status-page/PublicStatusPage'));
+
+/** Pages anyone may open: no session check, no dashboard around them. */
+const isPublicPath = (path: string) => path.startsWith('/status/');
 
 function Splash() {
   return (
@@ -54,8 +63,10 @@ function Unreachable() {
 /** Decides what a visitor may see before any page renders: setup, sign-in or the app. */
 function Root(props: RouteSectionProps) {
   const session = useSession();
+  const location = useLocation();
   return (
     <Switch fallback={props.children}>
+      <Match when={isPublicPath(location.pathname)}>{props.children}</Match>
       <Match when={session.status() === 'loading'}>
         <Splash />
       </Match>
@@ -113,6 +124,7 @@ export function App() {
         <Router root={Root}>
           <Route path="/setup" component={SetupPage} />
           <Route path="/login" component={LoginPage} />
+          <Route path="/status/:slug" component={PublicStatusPage} />
           <Route path="/" component={SignedIn}>
             <Route path="/" component={InfrastructurePage} />
             <Route path="/workloads" component={WorkloadsPage} />
@@ -123,6 +135,12 @@ export function App() {
             <Route path="/proxmox/storage" component={ProxmoxStoragePage} />
             <Route path="/proxmox/backups" component={BackupsPage} />
             <Route path="/proxmox/ceph" component={CephPage} />
+            <Route path="/uptime" component={MonitorsPage} />
+            <Route path="/uptime/new" component={MonitorFormPage} />
+            <Route path="/uptime/maintenance" component={MaintenancePage} />
+            <Route path="/uptime/status-pages" component={StatusPagesPage} />
+            <Route path="/uptime/:id" component={MonitorDetailPage} />
+            <Route path="/uptime/:id/edit" component={MonitorFormPage} />
             <Route path="/system/agents" component={AgentsPage} />
             <Route path="/system/connections" component={ConnectionsPage} />
             <Route path="/system/storage" component={StoragePage} />

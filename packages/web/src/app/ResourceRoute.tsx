@@ -1,4 +1,4 @@
-import { A, useParams } from '@solidjs/router';
+import { A, Navigate, useParams } from '@solidjs/router';
 import { createMemo, lazy, Match, Switch } from 'solid-js';
 import SearchX from 'lucide-solid/icons/search-x';
 import { useResources } from '../features/infrastructure/store';
@@ -33,6 +33,10 @@ export function ResourceRoute() {
 
   return (
     <Switch>
+      {/* Uptime monitors (`monitor:<id>`) live at /uptime/<id>. */}
+      <Match when={type() === 'monitor' || (id().startsWith('monitor:') && !resource() && store.state.ready)}>
+        <Navigate href={`/uptime/${encodeURIComponent(id().slice('monitor:'.length))}`} />
+      </Match>
       <Match when={type() === 'app-container' && resource()}>{(r) => <ContainerDetailPage r={r()} />}</Match>
       <Match when={type() === 'docker-host' && resource()}>{(r) => <DockerHostPage r={r()} />}</Match>
       <Match when={isPveGuest() && resource()}>{(r) => <GuestDetailPage r={r()} />}</Match>

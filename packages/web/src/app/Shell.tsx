@@ -1,4 +1,4 @@
-import { A, useNavigate } from '@solidjs/router';
+import { A, useLocation, useNavigate } from '@solidjs/router';
 import { For, type ParentProps } from 'solid-js';
 import Boxes from 'lucide-solid/icons/boxes';
 import ChevronsUpDown from 'lucide-solid/icons/chevrons-up-down';
@@ -12,6 +12,9 @@ import ServerCog from 'lucide-solid/icons/server-cog';
 import RadioTower from 'lucide-solid/icons/radio-tower';
 import LayoutGrid from 'lucide-solid/icons/layout-grid';
 import LogOut from 'lucide-solid/icons/log-out';
+import Activity from 'lucide-solid/icons/activity';
+import CalendarClock from 'lucide-solid/icons/calendar-clock';
+import PanelTop from 'lucide-solid/icons/panel-top';
 import { useSession } from '../features/auth/session';
 import { useTheme } from '../lib/theme';
 import { ConnectionIndicator } from '../ui/ConnectionIndicator';
@@ -40,6 +43,15 @@ const sections = [
     ],
   },
   {
+    title: 'Uptime',
+    items: [
+      // Monitors owns every /uptime/<id> page, but not its two siblings.
+      { href: '/uptime', label: 'Monitors', icon: Activity, testId: 'nav-monitors', active: (path: string) => path.startsWith('/uptime') && !/^\/uptime\/(maintenance|status-pages)(\/|$)/.test(path) },
+      { href: '/uptime/status-pages', label: 'Status pages', icon: PanelTop, testId: 'nav-status-pages' },
+      { href: '/uptime/maintenance', label: 'Maintenance', icon: CalendarClock, testId: 'nav-maintenance' },
+    ],
+  },
+  {
     title: 'System',
     items: [
       { href: '/system/agents', label: 'Agents', icon: RadioTower, testId: 'nav-agents' },
@@ -49,7 +61,17 @@ const sections = [
   },
 ];
 
-function NavLinks(props: { compact?: boolean; items: (typeof sections)[number]['items'] }) {
+interface NavItem {
+  href: string;
+  label: string;
+  icon: (typeof sections)[number]['items'][number]['icon'];
+  testId: string;
+  /** When the link is current, if not by its address as a prefix. */
+  active?: (path: string) => boolean;
+}
+
+function NavLinks(props: { compact?: boolean; items: readonly NavItem[] }) {
+  const location = useLocation();
   return (
     <For each={props.items}>
       {(item) => (
@@ -58,8 +80,9 @@ function NavLinks(props: { compact?: boolean; items: (typeof sections)[number]['
           end={item.href === '/'}
           data-testid={item.testId}
           class="flex h-8 items-center gap-2.5 rounded-lg px-2.5 text-[13px] font-medium text-muted transition-colors hover:bg-surface-2 hover:text-fg"
-          activeClass="!bg-surface-3 !text-fg"
-          classList={{ 'px-2': props.compact }}
+          activeClass={item.active ? '' : '!bg-surface-3 !text-fg'}
+          // Only an item with its own rule toggles these classes: a `false` here would strip A's activeClass.
+          classList={item.active ? { 'px-2': props.compact, '!bg-surface-3 !text-fg': item.active(location.pathname) } : { 'px-2': props.compact }}
         >
           <item.icon size={16} />
           {item.label}
@@ -148,7 +171,7 @@ export function Shell(props: ParentProps) {
         <header class="flex h-14 shrink-0 items-center gap-3 border-b bg-surface px-4 md:hidden">
           <Logo size={22} />
           <nav class="ml-2 flex gap-1" aria-label="Main">
-            <NavLinks compact items={sections.flatMap((s) => s.items)} />
+            <NavLinks compact items={sections.flatMap((s): readonly NavItem[] => s.items)} />
           </nav>
           <div class="ml-auto flex items-center gap-1">
             <ConnectionIndicator state={live.link()} />
