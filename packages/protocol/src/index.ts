@@ -6,3 +6,4 @@ export * from './agent.js';
 export * from './monitor.js';
 export * from './status-page.js';
 export * from './alert.js';
+export * from './apm.js';
