@@ -4,6 +4,9 @@ import { createHub, createMemoryBroker, createMemoryPresenceStore, createRedisBr
 import type { Resource } from '@pulse/protocol';
 import type { Logger } from 'pino';
 import { createAgentService, createInstallAssets, defaultAgentAssetsDir } from './agents/index.js';
+import { createAlertService, type AlertService } from './alerts/alert-service.js';
+import { builtinRules } from './alerts/defaults.js';
+import { createAlertEngine } from './alerts/engine.js';
 import { createApi } from './api/app.js';
 import { createMemoryMetricStore } from './history/metric-store-memory.js';
 import { createSqlMetricStore } from './history/metric-store-sql.js';
@@ -16,12 +19,14 @@ import { createConnectionService, type ConnectionService } from './connections/i
 import { createMaintenanceService } from './monitors/maintenance-service.js';
 import { createMonitorResults, type MonitorResults } from './monitors/monitor-results.js';
 import { createMonitorService, type MonitorService } from './monitors/monitor-service.js';
+import { createNotifier, type Notifier } from './notifications/index.js';
 import { createMonitorSource } from './monitors/monitor-source.js';
 import { applyMonitorsFile } from './monitors/monitors-file.js';
 import { createPushLedger, HttpAgentPool } from './monitors/checks/index.js';
 import { createCheckRunner, createMonitorScheduler, type MonitorScheduler } from './monitors/schedule/index.js';
 import { createLatencyHistogram, createMetrics } from './observability/metrics.js';
 import { persistResources } from './persistence.js';
+import { publishAlertChanges } from './realtime/alerts-publisher.js';
 import { attachWebSocket, publishRegistryChanges, pulseNamespaces, registerRealtimeRoutes, registerSseRoute } from './realtime/index.js';
 import { createRecentSeries, createRegistry, type Observation, type Source } from './resources/index.js';
 import { openSecretBox } from './secrets/index.js';
@@ -51,6 +56,10 @@ export interface RunningPulse {
   connections: ConnectionService;
   /** uptime monitors: definitions, their live state, and when their checks run */
   monitors: { service: MonitorService; results: MonitorResults; scheduler: MonitorScheduler };
+  /** alert rules, overrides, settings and the active alerts */
+  alerts: AlertService;
+  /** notification channels, the outbox and its delivery workers */
+  notifications: Notifier;
   /** Applies the reloadable part of a new configuration and returns what changed. */
   reload(next: Config): { applied: string[]; needRestart: string[] };
   close(): Promise<void>;
@@ -168,12 +177,24 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
     settings: store.settings, now, ttlMs: () => config.hub.connection_token_ttl_seconds * 1000,
   });
 
+  // Alerts and notifications: the engine evaluates every registry change synchronously; storing alerts
+  // and delivering notifications (outbox + per-channel workers) happen behind it, never in its way.
+  const notifications = createNotifier({
+    store, box: secretBox, now, logger: logger.child({ component: 'notifications' }), resourceTags: (id) => registry.get(id)?.tags,
+  });
+  const alertLogger = logger.child({ component: 'alerts' });
+  const alerts = await createAlertService({
+    store, registry, createEngine: createAlertEngine, builtIns: builtinRules(), now, logger: alertLogger,
+    notify: (notification, channels) => notifications.enqueue(notification, channels),
+    tickMs: config.alerts.tick_ms, historyDays: () => config.alerts.history_days, publicUrl: () => config.public_url,
+  });
+
   const hubLogger = logger.child({ component: 'hub' });
   // PULSE_REDIS_URL shares publications, history and presence with every other process on it.
   const redis = config.redis_url ? { url: config.redis_url, prefix: `${config.redis_prefix}hub:`, logger: hubLogger } : undefined;
   const latency = createLatencyHistogram();
   const hub = createHub({
-    namespaces: pulseNamespaces(registry),
+    namespaces: pulseNamespaces(registry, alerts),
     broker: redis ? createRedisBroker(redis) : createMemoryBroker(),
     presence: redis ? createRedisPresenceStore(redis) : createMemoryPresenceStore(),
     limits: {
@@ -190,10 +211,13 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
     now,
   });
   const stopPublishing = publishRegistryChanges(registry, hub, hubLogger);
+  const stopAlertPublishing = publishAlertChanges(alerts, hub, hubLogger);
+  alerts.start();
+  await notifications.start();
   const metrics = createMetrics({ hub: () => hub, resourceCount: () => registry.size, latency });
 
   const webRoot = options.webRoot ?? defaultWebRoot();
-  const app = await createApi({ config: currentConfig, version, now, logger, store, registry, series, history, sessions, tokens, authenticate, connectionTokens, loginLimiter, metrics, webRoot, agents, agentAssets, connections, monitors: monitorsApi,
+  const app = await createApi({ config: currentConfig, version, now, logger, store, registry, series, history, sessions, tokens, authenticate, connectionTokens, loginLimiter, metrics, webRoot, agents, agentAssets, connections, monitors: monitorsApi, alerts, notifications,
     endConnections: (match) => {
       connectionTokens.revokeMatching(match);
       return hub.disconnect((p) => match(p as Principal));
@@ -229,12 +253,15 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
     hub,
     connections: connectionService,
     monitors: { service: monitorService, results: monitorResults, scheduler },
+    alerts,
+    notifications,
     reload(next) {
       const applied = diffConfig(config, next, RELOADABLE_KEYS);
-      const all = diffConfig(config, next, ['host', 'port', 'data_dir', 'database_url', 'redis_url', 'redis_prefix', 'trust_proxy', 'local.enabled', 'hub', 'history', 'docker', 'monitors']);
+      const all = diffConfig(config, next, ['host', 'port', 'data_dir', 'database_url', 'redis_url', 'redis_prefix', 'trust_proxy', 'local.enabled', 'hub', 'history', 'docker', 'monitors', 'alerts.tick_ms']);
       config = {
         ...next, host: config.host, port: config.port, data_dir: config.data_dir, database_url: config.database_url, redis_url: config.redis_url, redis_prefix: config.redis_prefix,
         trust_proxy: config.trust_proxy, local: { ...next.local, enabled: config.local.enabled }, hub: config.hub, history: config.history, docker: config.docker, monitors: config.monitors,
+        alerts: { ...next.alerts, tick_ms: config.alerts.tick_ms },
       };
       logger.level = config.log.level;
       local?.setInterval(config.local.interval_ms);
@@ -248,6 +275,9 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
       for (const source of sources) source.stop();
       proxmox.stop();
       stopPublishing();
+      stopAlertPublishing();
+      await alerts.stop();
+      await notifications.stop();
       await hub.close();
       await app.close();
       await agents.stop();

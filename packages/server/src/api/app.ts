@@ -6,6 +6,9 @@ import { createAccessHook } from './access.js';
 import type { ApiDeps } from './deps.js';
 import { onError } from './errors.js';
 import { registerAgentRoutes } from './routes/agents.js';
+import { registerAlertRuleRoutes } from './routes/alert-rules.js';
+import { registerAlertRoutes } from './routes/alerts.js';
+import { registerChannelRoutes } from './routes/channels.js';
 import { registerConnectionRoutes } from './routes/connections.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerHistoryRoutes } from './routes/history.js';
@@ -63,6 +66,11 @@ export async function createApi(deps: ApiDeps) {
     registerMaintenanceRoutes(app, { maintenance: deps.monitors.maintenance });
     registerPushRoutes(app, { service: deps.monitors.service, recordPush: deps.monitors.recordPush, now: deps.monitors.now });
   }
+  if (deps.alerts) {
+    registerAlertRoutes(app, { alerts: deps.alerts });
+    registerAlertRuleRoutes(app, { alerts: deps.alerts });
+  }
+  if (deps.notifications) registerChannelRoutes(app, { notifications: deps.notifications });
   await registerWeb(app, deps.webRoot);
   return app;
 }

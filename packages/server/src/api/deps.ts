@@ -6,6 +6,8 @@ import type { Config } from '../config/index.js';
 import type { ConnectionRuntime, ConnectionService } from '../connections/index.js';
 import type { StorageReport } from '../history/storage-report.js';
 import type { MetricStore, RetentionMs } from '../history/types.js';
+import type { AlertsApi } from './routes/alert-rules.js';
+import type { NotificationsApi } from './routes/channels.js';
 import type { MonitorsApi } from './routes/monitors.js';
 import type { RecentSeries, Registry } from '../resources/index.js';
 import type { StateStore } from '../store/index.js';
@@ -41,6 +43,10 @@ export interface ApiDeps {
   connections?: { service: ConnectionService; runtime: ConnectionRuntime } | undefined;
   /** Uptime monitors, maintenance windows and push; their routes exist only when given. */
   monitors?: MonitorsApi | undefined;
+  /** Alerts, their rules, overrides and settings; their routes exist only when given. */
+  alerts?: AlertsApi | undefined;
+  /** Notification channels and deliveries; their routes exist only when given. */
+  notifications?: NotificationsApi | undefined;
   /** Directory of the built web app; absent when it has not been built. */
   webRoot?: string | undefined;
 }

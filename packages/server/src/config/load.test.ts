@@ -58,6 +58,9 @@ describe('loadConfig', () => {
     [{ PULSE_HUB_CONNECTION_TOKEN_TTL_SECONDS: '5' }, 'hub.connection_token_ttl_seconds', '"5"'],
     [{ PULSE_MONITORS_CONCURRENCY: '0' }, 'monitors.concurrency', '"0"'],
     [{ PULSE_MONITORS_EVENTS_RETENTION_DAYS: 'forever' }, 'monitors.events_retention_days', '"forever"'],
+    [{ PULSE_ALERTS_HISTORY_DAYS: '0' }, 'alerts.history_days', '"0"'],
+    [{ PULSE_ALERTS_TICK_MS: '10' }, 'alerts.tick_ms', '"10"'],
+    [{ PULSE_PUBLIC_URL: 'ftp://pulse.lan' }, 'public_url', '"ftp://pulse.lan"'],
   ])('names the key, the value and its origin for %o', (env, key, shown) => {
     const message = errorOf(env);
     expect(message).toContain(`config key "${key}"`);
@@ -71,6 +74,17 @@ describe('loadConfig', () => {
     writeFileSync(join(dir, 'pulse.toml'), '[monitors]\nfile = "monitors.yaml"\nconcurrency = 50\n');
     const { monitors } = loadConfig({ PULSE_MONITORS_LOCAL_WORKER: 'false', PULSE_MONITORS_FILE: '/etc/pulse/monitors.json' }, dir).config;
     expect(monitors).toEqual({ file: '/etc/pulse/monitors.json', events_retention_days: 90, concurrency: 50, local_worker: false });
+  });
+
+  it('reads the alert settings and the public URL (trailing slash dropped), with defaults', () => {
+    const defaults = loadConfig({}, emptyDir()).config;
+    expect(defaults.alerts).toEqual({ history_days: 90, tick_ms: 5000 });
+    expect(defaults.public_url).toBeUndefined();
+    const dir = emptyDir();
+    writeFileSync(join(dir, 'pulse.toml'), 'public_url = "https://pulse.example.com/"\n[alerts]\nhistory_days = 30\n');
+    const { config } = loadConfig({ PULSE_ALERTS_TICK_MS: '1000' }, dir);
+    expect(config.alerts).toEqual({ history_days: 30, tick_ms: 1000 });
+    expect(config.public_url).toBe('https://pulse.example.com');
   });
 
   it('names a wrong key in the TOML file with the file it came from', () => {

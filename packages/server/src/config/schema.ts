@@ -33,6 +33,8 @@ export const ConfigSchema = z.object({
   redis_prefix: z.string().regex(/^[A-Za-z0-9_:.-]{1,64}$/, '1-64 characters from A-Z a-z 0-9 _ : . -').default('pulse:'),
   trust_proxy: z.stringbool().or(z.boolean()).default(false),
   allowed_origins: z.array(z.url()).default([]),
+  /** the address people reach this Pulse at (https://pulse.example.com), for links in notifications */
+  public_url: z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, '')).optional(),
   log: z.object({ level: logLevel.default('info') }).prefault({}),
   local: z.object({
     enabled: z.stringbool().or(z.boolean()).default(true),
@@ -82,6 +84,12 @@ export const ConfigSchema = z.object({
     /** with redis_url: this server works the check queue too, besides `pulse worker` processes */
     local_worker: z.stringbool().or(z.boolean()).default(true),
   }).prefault({}),
+  alerts: z.object({
+    /** resolved alerts are kept this long, then removed */
+    history_days: z.coerce.number().int().min(1).max(3660).default(90),
+    /** how often time-based alert work runs (for-durations, renotify, escalation, quiet hours) */
+    tick_ms: z.coerce.number().int().min(100).max(60_000).default(5000),
+  }).prefault({}),
   secrets: z.object({
     /** base64 of 32 random bytes encrypting stored credentials; checked (never shown) at start-up by secrets/key-source.ts */
     key: z.string().min(1).optional(),
@@ -108,6 +116,7 @@ export const ENV_KEYS: Record<string, string> = {
   PULSE_REDIS_PREFIX: 'redis_prefix',
   PULSE_TRUST_PROXY: 'trust_proxy',
   PULSE_ALLOWED_ORIGINS: 'allowed_origins',
+  PULSE_PUBLIC_URL: 'public_url',
   PULSE_LOG_LEVEL: 'log.level',
   PULSE_LOCAL_ENABLED: 'local.enabled',
   PULSE_LOCAL_INTERVAL_MS: 'local.interval_ms',
@@ -133,6 +142,8 @@ export const ENV_KEYS: Record<string, string> = {
   PULSE_MONITORS_EVENTS_RETENTION_DAYS: 'monitors.events_retention_days',
   PULSE_MONITORS_CONCURRENCY: 'monitors.concurrency',
   PULSE_MONITORS_LOCAL_WORKER: 'monitors.local_worker',
+  PULSE_ALERTS_HISTORY_DAYS: 'alerts.history_days',
+  PULSE_ALERTS_TICK_MS: 'alerts.tick_ms',
   PULSE_SECRET_KEY: 'secrets.key',
   PULSE_SECRET_KEY_FILE: 'secrets.key_file',
   PULSE_SECRET_PREVIOUS_KEYS: 'secrets.previous_keys',
@@ -146,6 +157,7 @@ export const RELOADABLE_KEYS = [
   'log.level', 'local.interval_ms', 'allowed_origins',
   'auth.session_ttl_hours', 'auth.login_max_attempts', 'auth.lockout_minutes',
   'agents.interval_ms', 'agents.offline_after_intervals', 'agents.max_agents', 'agents.assets_dir',
+  'public_url', 'alerts.history_days',
 ] as const;
 
 /** Keys read as comma-separated lists when they come from the environment. */

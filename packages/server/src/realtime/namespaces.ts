@@ -1,5 +1,5 @@
 import type { Namespace } from '@pulse/hub';
-import type { MetricSample } from '@pulse/protocol';
+import type { Alert, MetricSample } from '@pulse/protocol';
 import type { Registry } from '../resources/index.js';
 
 /**
@@ -8,10 +8,16 @@ import type { Registry } from '../resources/index.js';
  *   diffs it missed instead of refetching everything.
  * - `resource:<id>`: the latest sample, then one per collection. Latest-value (a slow viewer gets
  *   the newest sample, not a backlog) and presence, so the dashboard shows who is watching.
+ * - `alerts`: snapshot `{ alerts }` of the active alerts, then `{ upsert: Alert[] }` on every change
+ *   (resolved ones included, so a view drops them); only when alerts run.
  * - `ext:<name>`: free channels for other programs (`hub:subscribe` / `hub:publish`).
  */
-export function pulseNamespaces(registry: Registry): Namespace[] {
+export function pulseNamespaces(registry: Registry, alerts?: { active(): Alert[] }): Namespace[] {
   return [
+    ...(alerts ? [{
+      pattern: 'alerts', subscribeScope: 'monitoring:read' as const, historySize: 200, historyTtlMs: 5 * 60_000,
+      snapshot: () => ({ alerts: alerts.active() }),
+    }] : []),
     {
       pattern: 'resources', subscribeScope: 'monitoring:read', historySize: 200, historyTtlMs: 5 * 60_000,
       snapshot: () => ({ resources: registry.list() }),

@@ -8,6 +8,8 @@ import * as metricHistory from './migrations/002-metric-history.js';
 import * as agents from './migrations/003-agents.js';
 import * as connections from './migrations/004-connections.js';
 import * as monitors from './migrations/005-monitors.js';
+import * as notifications from './migrations/006-notifications.js';
+import * as alerts from './migrations/007-alerts.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -19,7 +21,7 @@ export interface Db {
 }
 
 /** Migrations in order; a new one is appended here and never edited once released. */
-const migrations = { '001-initial': initial, '002-metric-history': metricHistory, '003-agents': agents, '004-connections': connections, '005-monitors': monitors };
+const migrations = { '001-initial': initial, '002-metric-history': metricHistory, '003-agents': agents, '004-connections': connections, '005-monitors': monitors, '006-notifications': notifications, '007-alerts': alerts };
 
 function provider(dialect: Dialect): MigrationProvider {
   return {

@@ -190,6 +190,76 @@ export interface StatusPagesTable {
   updated_at: number;
 }
 
+/** A notification channel (issue 8); `config_sealed` is its config as JSON with each secret field a secrets/ envelope bound to `channel:<id>`. */
+export interface NotificationChannelsTable {
+  id: string;
+  name: string;
+  type: string;
+  /** 0 or 1 */
+  enabled: number;
+  config_sealed: string;
+  min_severity: 'info' | 'warning' | 'critical';
+  /** JSON array of tags for the default routing */
+  tags: string;
+  /** 0 or 1 */
+  send_resolved: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One notification for one channel; unique (notification_id, channel_id). */
+export interface NotificationOutboxTable {
+  id: string;
+  notification_id: string;
+  channel_id: string;
+  /** the Notification as JSON */
+  payload: string;
+  state: 'queued' | 'sending' | 'sent' | 'dead';
+  attempts: number;
+  /** queued: the earliest next try; sending: the lease's end */
+  next_attempt_at: number;
+  last_error: string | null;
+  created_at: number;
+  sent_at: number | null;
+}
+
+/** A user's alert rule, or a user's edit of a built-in (`built_in` 1, id `builtin:<name>`); `definition` is the AlertRuleInput as JSON. */
+export interface AlertRulesTable {
+  id: string;
+  definition: string;
+  /** 0 or 1 */
+  built_in: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** An AlertOverrideInput as JSON. */
+export interface AlertOverridesTable {
+  id: string;
+  definition: string;
+  created_at: number;
+}
+
+/** One alert instance; the whole Alert is `data`, the rest are what queries filter and sort on. */
+export interface AlertsTable {
+  id: string;
+  rule_id: string;
+  resource_id: string;
+  state: string;
+  severity: string;
+  message: string;
+  value: number | null;
+  pending_since: number;
+  fired_at: number | null;
+  acked_at: number | null;
+  acked_by: string | null;
+  resolved_at: number | null;
+  snoozed_until: number | null;
+  held: string | null;
+  parent_alert_id: string | null;
+  data: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -209,4 +279,9 @@ export interface Database {
   monitor_incidents: MonitorIncidentsTable;
   maintenance_windows: MaintenanceWindowsTable;
   status_pages: StatusPagesTable;
+  notification_channels: NotificationChannelsTable;
+  notification_outbox: NotificationOutboxTable;
+  alert_rules: AlertRulesTable;
+  alert_overrides: AlertOverridesTable;
+  alerts: AlertsTable;
 }

@@ -192,6 +192,87 @@ export function stateStoreContract(name: string, open: () => Promise<Db>): void 
       expect(await store.statusPages.remove(page.id)).toBe(true);
     });
 
+    it('keeps notification channels, updates and removes them', async () => {
+      const id = randomUUID();
+      const row = {
+        id, name: `ops-${id.slice(0, 8)}`, type: 'slack', enabled: 1, config_sealed: '{"url":"pse1:00000000:x"}', min_severity: 'warning' as const,
+        tags: '["prod"]', send_resolved: 1, created_at: 1_700_000_000_000, updated_at: 1_700_000_000_000,
+      };
+      await store.notificationChannels.insert(row);
+      expect(await store.notificationChannels.byId(id)).toEqual(row);
+      expect(await store.notificationChannels.update(id, { enabled: 0, updated_at: 1_700_000_000_123 })).toBe(true);
+      expect(await store.notificationChannels.byId(id)).toMatchObject({ enabled: 0, updated_at: 1_700_000_000_123, created_at: 1_700_000_000_000 });
+      expect((await store.notificationChannels.list()).some((c) => c.id === id)).toBe(true);
+      expect(await store.notificationChannels.update(randomUUID(), { updated_at: 1 })).toBe(false);
+      expect(await store.notificationChannels.remove(id)).toBe(true);
+      expect(await store.notificationChannels.remove(id)).toBe(false);
+    });
+
+    it('queues one outbox row per (notification, channel), claims it once and keeps its outcome', async () => {
+      const channel = randomUUID();
+      const row = (n: string, at: number) => ({
+        id: randomUUID(), notification_id: n, channel_id: channel, payload: '{}', state: 'queued' as const, attempts: 0,
+        next_attempt_at: at, last_error: null, created_at: at, sent_at: null,
+      });
+      const first = row(`n-${channel}`, 1_700_000_000_000);
+      expect(await store.notificationOutbox.insertMany([first, row(`m-${channel}`, 1_700_000_000_001)])).toBe(2);
+      expect(await store.notificationOutbox.insertMany([{ ...first, id: randomUUID() }])).toBe(0);
+      const mine = (await store.notificationOutbox.pending(10_000)).filter((r) => r.channel_id === channel);
+      expect(mine.map((r) => r.id)[0]).toBe(first.id);
+      const claims = await Promise.all([1, 2, 3].map(() => store.notificationOutbox.claim(first.id, 1_700_000_010_000)));
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      expect(await store.notificationOutbox.requeueSending(1_700_000_005_000, true)).toBe(0);
+      expect(await store.notificationOutbox.requeueSending(1_700_000_020_000, true)).toBeGreaterThanOrEqual(1);
+      expect(await store.notificationOutbox.byId(first.id)).toMatchObject({ state: 'queued', next_attempt_at: 1_700_000_020_000 });
+      expect(await store.notificationOutbox.claim(first.id, 1_700_000_030_000)).toBe(true);
+      const outcome = { state: 'dead' as const, attempts: 1, next_attempt_at: 1_700_000_000_000, last_error: 'HTTP 400', sent_at: null };
+      expect(await store.notificationOutbox.finish(first.id, outcome)).toBe(true);
+      expect(await store.notificationOutbox.finish(first.id, outcome)).toBe(false);
+      expect((await store.notificationOutbox.list({ state: 'dead', channelId: channel, limit: 10 })).map((r) => r.id)).toEqual([first.id]);
+      expect(await store.notificationOutbox.revive(first.id, 1_700_000_040_000)).toBe(true);
+      expect(await store.notificationOutbox.byId(first.id)).toMatchObject({ state: 'queued', attempts: 0, next_attempt_at: 1_700_000_040_000, last_error: 'HTTP 400' });
+      expect(await store.notificationOutbox.revive(first.id, 1)).toBe(false);
+    });
+
+    it('keeps alert rules (built-in edits flagged), overrides, and alerts: upserted per change, open ones listed, resolved ones pruned', async () => {
+      const id = `rule-${randomUUID()}`;
+      const rule = {
+        id, builtIn: false, createdAt: 1_700_000_000_000, updatedAt: 1_700_000_000_000, name: 'cpu', enabled: true, severity: 'warning' as const,
+        target: { types: ['host' as const], tags: [], resourceIds: [] }, condition: { kind: 'threshold' as const, metric: 'cpu', op: '>' as const, trigger: 90, clear: 80 },
+        forS: 60, channels: [], renotifyS: 0, escalateAfterS: 0, escalateTo: [],
+      };
+      await store.alertRules.save(rule);
+      await store.alertRules.save({ ...rule, name: 'cpu high', createdAt: 5, updatedAt: 1_700_000_000_123 });
+      expect(await store.alertRules.byId(id)).toEqual({ ...rule, name: 'cpu high', updatedAt: 1_700_000_000_123 });
+      await store.alertRules.save({ ...rule, id: 'builtin:cpu', builtIn: true, enabled: false });
+      expect((await store.alertRules.list()).find((r) => r.id === 'builtin:cpu')).toMatchObject({ builtIn: true, enabled: false });
+      expect(await store.alertRules.remove(id)).toBe(true);
+      expect(await store.alertRules.remove(id)).toBe(false);
+      expect(await store.alertRules.byId(id)).toBeUndefined();
+
+      const override = { id: randomUUID(), scope: { kind: 'tag' as const, tag: 'lab' }, mode: 'no-alerts' as const };
+      await store.alertOverrides.insert(override, 10);
+      expect((await store.alertOverrides.list()).find((o) => o.id === override.id)).toEqual(override);
+      expect(await store.alertOverrides.remove(override.id)).toBe(true);
+      expect(await store.alertOverrides.remove(override.id)).toBe(false);
+
+      const resourceId = `host:${randomUUID()}`;
+      const alert = (n: number, over: Record<string, unknown> = {}) => ({
+        id: `${resourceId}:${n}`, ruleId: 'builtin:cpu', ruleName: 'CPU', resourceId, resourceName: 'pve1', severity: 'warning' as const,
+        state: 'pending' as const, message: 'CPU 97 % (trigger 90 %)', value: 97.5, pendingSince: 1_700_000_000_000 + n, flapping: false, ...over,
+      });
+      await store.alerts.saveMany([alert(1), alert(2)]);
+      await store.alerts.saveMany([alert(1, { state: 'firing', firedAt: 1_700_000_060_001 }), alert(2, { state: 'resolved', resolvedAt: 1_700_000_100_000 })]);
+      await store.alerts.saveMany([alert(1, { state: 'acknowledged', firedAt: 1_700_000_060_001, acknowledgedAt: 1_700_000_070_000, acknowledgedBy: 'user:x' })]);
+      expect(await store.alerts.byId(alert(1).id)).toEqual(alert(1, { state: 'acknowledged', firedAt: 1_700_000_060_001, acknowledgedAt: 1_700_000_070_000, acknowledgedBy: 'user:x' }));
+      expect((await store.alerts.open()).filter((a) => a.resourceId === resourceId).map((a) => a.id)).toEqual([alert(1).id]);
+      expect((await store.alerts.list({ resourceId, resolved: true, limit: 10 })).map((a) => a.state)).toEqual(['resolved', 'acknowledged']);
+      expect((await store.alerts.list({ resourceId, resolved: false, limit: 10 })).map((a) => a.id)).toEqual([alert(1).id]);
+      expect(await store.alerts.removeResolvedBefore(1_700_000_100_000)).toBe(0);
+      expect(await store.alerts.removeResolvedBefore(1_700_000_100_001)).toBeGreaterThanOrEqual(1);
+      expect((await store.alerts.list({ resourceId, resolved: true, limit: 10 })).map((a) => a.id)).toEqual([alert(1).id]);
+    });
+
     it('overwrites settings and records audit entries', async () => {
       const key = `k-${randomUUID()}`;
       await store.settings.set(key, 'one');

@@ -1,11 +1,15 @@
 import type { Db } from './database.js';
 import { createInstallTokenRepo } from './agent-install-tokens.js';
+import { createAlertOverrideRepo, createAlertRuleRepo } from './alert-rules.js';
+import { createAlertRepo } from './alerts.js';
 import { createAgentRepo } from './agents.js';
 import { createAuditLog } from './audit.js';
 import { createConnectionRepo } from './connections.js';
 import { createMaintenanceWindowRepo } from './maintenance-windows.js';
 import { createMonitorIncidentRepo } from './monitor-incidents.js';
 import { createMonitorRepo } from './monitors.js';
+import { createNotificationChannelRepo } from './notification-channels.js';
+import { createNotificationOutboxRepo } from './notification-outbox.js';
 import { createResourceRepo } from './resources.js';
 import { createSessionRepo } from './sessions.js';
 import { createSettingsRepo } from './settings.js';
@@ -30,6 +34,11 @@ export function createStateStore(db: Db) {
     monitorIncidents: createMonitorIncidentRepo(db.kysely),
     maintenanceWindows: createMaintenanceWindowRepo(db.kysely),
     statusPages: createStatusPageRepository(db.kysely),
+    notificationChannels: createNotificationChannelRepo(db.kysely),
+    notificationOutbox: createNotificationOutboxRepo(db.kysely),
+    alertRules: createAlertRuleRepo(db.kysely),
+    alertOverrides: createAlertOverrideRepo(db.kysely),
+    alerts: createAlertRepo(db.kysely),
     close: () => db.close(),
   };
 }
