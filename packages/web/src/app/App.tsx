@@ -6,6 +6,7 @@ import { LoginPage } from '../features/auth/LoginPage';
 import { SessionProvider, useSession } from '../features/auth/session';
 import { SetupPage } from '../features/auth/SetupPage';
 import { InfrastructurePage } from '../features/infrastructure/InfrastructurePage';
+import { AlertsProvider } from '../features/alerts/store';
 import { ResourcesProvider } from '../features/infrastructure/store';
 import { ThemeProvider } from '../lib/theme';
 import { Button } from '../ui/Button';
@@ -30,6 +31,12 @@ const MonitorDetailPage = lazy(() => import('../features/monitors/MonitorDetailP
 const MonitorFormPage = lazy(() => import('../features/monitors/MonitorFormPage'));
 const MaintenancePage = lazy(() => import('../features/monitors/MaintenancePage'));
 const StatusPagesPage = lazy(() => import('../features/monitors/StatusPagesPage'));
+const AlertsPage = lazy(() => import('../features/alerts/AlertsPage'));
+const AlertHistoryPage = lazy(() => import('../features/alerts/HistoryPage'));
+const AlertRulesPage = lazy(() => import('../features/alerts/RulesPage'));
+const AlertRuleFormPage = lazy(() => import('../features/alerts/RuleFormPage'));
+const AlertChannelsPage = lazy(() => import('../features/alerts/ChannelsPage'));
+const AlertDeliveriesPage = lazy(() => import('../features/alerts/DeliveriesPage'));
 const PublicStatusPage = lazy(() => import('../features/status-page/PublicStatusPage'));
 
 /** Pages anyone may open: no session check, no dashboard around them. */
@@ -101,7 +108,9 @@ function SignedIn(props: RouteSectionProps) {
       <Match when={session.status() === 'signed-in'}>
         <LiveProvider api={session.api} onSessionGone={session.expire} onReconnecting={onReconnecting}>
           <ResourcesProvider>
-            <Shell>{props.children}</Shell>
+            <AlertsProvider>
+              <Shell>{props.children}</Shell>
+            </AlertsProvider>
           </ResourcesProvider>
         </LiveProvider>
       </Match>
@@ -141,6 +150,13 @@ export function App() {
             <Route path="/uptime/status-pages" component={StatusPagesPage} />
             <Route path="/uptime/:id" component={MonitorDetailPage} />
             <Route path="/uptime/:id/edit" component={MonitorFormPage} />
+            <Route path="/alerts" component={AlertsPage} />
+            <Route path="/alerts/history" component={AlertHistoryPage} />
+            <Route path="/alerts/rules" component={AlertRulesPage} />
+            <Route path="/alerts/rules/new" component={AlertRuleFormPage} />
+            <Route path="/alerts/rules/:id" component={AlertRuleFormPage} />
+            <Route path="/alerts/channels" component={AlertChannelsPage} />
+            <Route path="/alerts/deliveries" component={AlertDeliveriesPage} />
             <Route path="/system/agents" component={AgentsPage} />
             <Route path="/system/connections" component={ConnectionsPage} />
             <Route path="/system/storage" component={StoragePage} />

@@ -1,5 +1,6 @@
 import { A, useLocation, useNavigate } from '@solidjs/router';
-import { For, type ParentProps } from 'solid-js';
+import { For, Show, type ParentProps } from 'solid-js';
+import Bell from 'lucide-solid/icons/bell';
 import Boxes from 'lucide-solid/icons/boxes';
 import ChevronsUpDown from 'lucide-solid/icons/chevrons-up-down';
 import Database from 'lucide-solid/icons/database';
@@ -15,6 +16,7 @@ import LogOut from 'lucide-solid/icons/log-out';
 import Activity from 'lucide-solid/icons/activity';
 import CalendarClock from 'lucide-solid/icons/calendar-clock';
 import PanelTop from 'lucide-solid/icons/panel-top';
+import { useAlerts } from '../features/alerts/store';
 import { useSession } from '../features/auth/session';
 import { useTheme } from '../lib/theme';
 import { ConnectionIndicator } from '../ui/ConnectionIndicator';
@@ -30,6 +32,7 @@ const sections = [
     items: [
       { href: '/', label: 'Infrastructure', icon: LayoutGrid, testId: 'nav-infrastructure' },
       { href: '/workloads', label: 'Workloads', icon: Boxes, testId: 'nav-workloads' },
+      { href: '/alerts', label: 'Alerts', icon: Bell, testId: 'nav-alerts', badge: 'firing-alerts' as const },
     ],
   },
   {
@@ -68,6 +71,26 @@ interface NavItem {
   testId: string;
   /** When the link is current, if not by its address as a prefix. */
   active?: (path: string) => boolean;
+  /** A live count beside the label. */
+  badge?: 'firing-alerts';
+}
+
+/** How many alerts fire now, beside the Alerts entry; nothing when none do. */
+function FiringBadge(props: { compact?: boolean }) {
+  const alerts = useAlerts();
+  const c = () => alerts.counts();
+  return (
+    <Show when={c().firing > 0}>
+      <span
+        class="num ml-auto inline-flex h-[18px] min-w-[18px] items-center justify-center rounded-full px-1.5 text-[11px] font-semibold"
+        classList={{ 'bg-crit text-accent-fg': c().bySeverity.critical > 0, 'bg-warn text-accent-fg': c().bySeverity.critical === 0, 'ml-1!': props.compact }}
+        title={`${c().firing} firing`}
+        data-testid="nav-alerts-badge"
+      >
+        {c().firing}
+      </span>
+    </Show>
+  );
 }
 
 function NavLinks(props: { compact?: boolean; items: readonly NavItem[] }) {
@@ -86,6 +109,9 @@ function NavLinks(props: { compact?: boolean; items: readonly NavItem[] }) {
         >
           <item.icon size={16} />
           {item.label}
+          <Show when={item.badge === 'firing-alerts'}>
+            <FiringBadge compact={props.compact} />
+          </Show>
         </A>
       )}
     </For>

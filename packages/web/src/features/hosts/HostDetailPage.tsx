@@ -1,5 +1,6 @@
 import type { Resource } from '@pulse/protocol';
 import { createMemo, Show, untrack } from 'solid-js';
+import { ResourceAlertsCard } from '../alerts/ResourceAlertsCard';
 import { HistoryCards } from '../history/HistoryCards';
 import { useResources } from '../infrastructure/store';
 import { ContainersCard } from '../workloads/ContainersCard';
@@ -49,6 +50,7 @@ export default function HostDetailPage(props: { r: Resource }) {
         }
       />
       <AgentBanners r={props.r} />
+      <ResourceAlertsCard resourceId={props.r.id} />
       <div class="grid gap-4 xl:grid-cols-3">
         <div class="flex xl:col-span-2">
           <CpuCard r={props.r} />

@@ -1,6 +1,7 @@
 import type { CheckResult, Incident } from '@pulse/protocol';
 import { A, useNavigate, useParams } from '@solidjs/router';
 import { createEffect, createMemo, createSignal, For, Match, on, Show, Switch, untrack } from 'solid-js';
+import { ResourceAlertsCard } from '../alerts/ResourceAlertsCard';
 import ChevronRight from 'lucide-solid/icons/chevron-right';
 import Pause from 'lucide-solid/icons/pause';
 import Pencil from 'lucide-solid/icons/pencil';
@@ -55,7 +56,9 @@ const resultColumns = (now: () => number): Column<CheckResult>[] => [
     cell: (r) => (
       <span class="flex min-w-0 flex-wrap items-center gap-1.5 text-xs">
         <Show when={r.reason}>
-          <span class="text-crit">{reasonText(r.reason)}</span>
+          <span class="line-clamp-2 text-crit" title={reasonText(r.reason)}>
+            {reasonText(r.reason)}
+          </span>
         </Show>
         <Show when={r.warning}>
           <span class="text-warn">{r.warning?.message}</span>
@@ -81,7 +84,8 @@ const incidentColumns = (now: () => number): Column<Incident>[] => [
     header: 'Ended',
     cell: (i) => (i.endedAt === null ? <Chip tone="crit">ongoing</Chip> : <span class="num whitespace-nowrap">{dateTimeLabel(i.endedAt, now())}</span>),
   },
-  { key: 'duration', header: 'Duration', align: 'right', cell: (i) => <span class="num">{formatDuration(((i.endedAt ?? now()) - i.startedAt) / 1000)}</span> },
+  // `now` ticks every 5 s, so an incident that opened since the last tick would be a negative "—".
+  { key: 'duration', header: 'Duration', align: 'right', cell: (i) => <span class="num">{formatDuration(Math.max(0, (i.endedAt ?? now()) - i.startedAt) / 1000)}</span> },
   { key: 'reason', header: 'Reason', class: 'w-[50%]', cell: (i) => <span class="text-xs text-fg">{reasonText(i.reason)}</span> },
 ];
 
@@ -156,13 +160,22 @@ export default function MonitorDetailPage() {
   const uptime = createPoll((s) => guard(() => api.uptime(id(), s)), 60_000);
   const results = createPoll((s) => guard(() => api.results(id(), 50, s)), 30_000);
   const incidents = createPoll((s) => guard(() => api.incidents(id(), s)), 60_000);
-  // A new check (the resource's lastCheckAt moving on) brings its result into the table.
-  createEffect(on(() => live()?.lastCheckAt, (at, prev) => prev !== undefined && at !== prev && void results.refresh(), { defer: true }));
 
   const monitor = () => view.value() as MonitorView | undefined;
   const name = () => live()?.name ?? monitor()?.name ?? id();
   usePageTitle(() => name());
   const state = () => (monitor()?.enabled === false ? 'paused' : (live()?.state ?? monitor()?.state ?? 'unknown'));
+  // A new check (the resource's lastCheckAt moving on) brings its result into the table; while the
+  // monitor is in trouble or an incident is open, it also brings the incident it opened or closed
+  // (written just after the state moves), rather than at the next minute's poll.
+  createEffect(
+    on(() => live()?.lastCheckAt, (at, prev) => {
+      if (prev === undefined || at === prev) return;
+      void results.refresh();
+      if (untrack(state) !== 'up' || untrack(() => incidents.value()?.some((i) => i.endedAt === null))) void incidents.refresh();
+    }, { defer: true }),
+  );
+  createEffect(on(state, (s, prev) => prev !== undefined && s !== prev && void uptime.refresh(), { defer: true }));
   const type = () => monitor()?.type ?? live()?.type;
   const target = () => (monitor() ? targetOf(monitor()!) : live()?.target) ?? '—';
   const reason = () => live()?.reason ?? monitor()?.reason ?? undefined;
@@ -209,6 +222,9 @@ export default function MonitorDetailPage() {
     return w ? { waterfall: w, at: live()?.lastCheckAt, status: live()?.state as string, fresh: false, result: undefined } : undefined;
   });
 
+  /** The status code of the check the waterfall shows; a refused or timed-out check has none (live figures can keep an older one). */
+  const lastHttpStatus = () => (lastCheck()?.result ? lastCheck()!.result!.httpStatus : live()?.httpStatus);
+
   const facts = (): Fact[] => {
     const m = monitor();
     const l = live();
@@ -241,6 +257,17 @@ export default function MonitorDetailPage() {
     if (m?.tags?.length) list.push({ label: 'Tags', value: <span class="flex flex-wrap justify-end gap-1">{m.tags.map((t) => <Chip>{t}</Chip>)}</span> });
     return list;
   };
+
+  /**
+   * What the history asks for: the metrics the monitor has reported so far, a set that only grows. A
+   * monitor made a moment ago has none (asking then fails: no metric "rt"), and one that opens while
+   * down may lack its HTTP phases; the history remounts when they first arrive, never on a flap.
+   */
+  const reported = createMemo<string[]>((prev) => {
+    const metrics = Object.keys(resource()?.metrics ?? {});
+    return metrics.every((m) => prev.includes(m)) ? prev : [...new Set([...prev, ...metrics])].sort();
+  }, []);
+  const historyKey = createMemo(() => (resource() && reported().includes('rt') ? `${resource()!.id}\n${reported().join(',')}` : undefined));
 
   const known = () => resource() !== undefined || monitor() !== undefined;
   /** Live figures without a definition the API knows (a resource from elsewhere, or no API): no settings, no actions. */
@@ -350,6 +377,7 @@ export default function MonitorDetailPage() {
               </Banner>
             )}
           </Show>
+          <ResourceAlertsCard resourceId={resourceIdOf(id())} />
 
           <div class="grid grid-cols-2 gap-3 lg:grid-cols-5" data-testid="monitor-uptime-tiles">
             {RANGE_TILES.map((t) => (
@@ -361,7 +389,7 @@ export default function MonitorDetailPage() {
                 testId={`monitor-uptime-${t.key}`}
               />
             ))}
-            <StatTile label="Response time" value={formatMs(live()?.rt)} detail={live()?.httpStatus ? `HTTP ${live()!.httpStatus}` : 'last check'} testId="monitor-rt-tile" />
+            <StatTile label="Response time" value={formatMs(live()?.rt)} detail={lastHttpStatus() ? `HTTP ${lastHttpStatus()}` : state() === 'down' ? 'no answer' : 'last check'} testId="monitor-rt-tile" />
           </div>
 
           <Show when={type() === 'push' && monitor()?.pushUrl}>
@@ -398,8 +426,8 @@ export default function MonitorDetailPage() {
             </Card>
           </div>
 
-          <Show when={resource()?.id} keyed>
-            {(rid) => <MonitorHistory resourceId={rid} reported={new Set(Object.keys(untrack(() => resource()?.metrics ?? {})))} />}
+          <Show when={historyKey()} keyed>
+            {(key) => <MonitorHistory resourceId={key.split('\n')[0]!} reported={new Set(key.split('\n')[1]!.split(','))} />}
           </Show>
 
           <div class="grid gap-4 xl:grid-cols-2">

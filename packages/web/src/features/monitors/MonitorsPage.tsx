@@ -197,7 +197,7 @@ export default function MonitorsPage() {
       </Show>
       <section class="flex min-h-0 shrink flex-col overflow-hidden rounded-xl border bg-surface shadow-card">
         <div class="flex flex-wrap items-center gap-2.5 border-b px-4 py-3">
-          <div class="w-full sm:w-64">
+          <div class="w-full sm:w-72">
             <SearchInput value={params.q ?? ''} onValue={(q) => setParams({ q: q || undefined }, { replace: true })} placeholder="Name, URL, host, group, tag…" testId="monitors-search" />
           </div>
           <SegmentedControl

@@ -1,5 +1,6 @@
 import type { Resource } from '@pulse/protocol';
 import { createMemo, Show, untrack, type JSX } from 'solid-js';
+import { ResourceAlertsCard } from '../alerts/ResourceAlertsCard';
 import { formatAgo, formatBytes, formatCount, formatDuration, formatPercent, formatUsedOfTotal } from '../../lib/format';
 import { createNow } from '../../lib/now';
 import { Banner } from '../../ui/Banner';
@@ -142,6 +143,7 @@ export default function GuestDetailPage(props: { r: Resource }) {
           Neither Proxmox VE nor a connected Backup Server has a recent backup of this guest. Add it to a backup job, or check why the job fails.
         </Banner>
       </Show>
+      <ResourceAlertsCard resourceId={props.r.id} />
       <div class="grid gap-4 xl:grid-cols-5">
         <div class="flex min-w-0 flex-col gap-4 xl:col-span-3">
           <Card title="Usage" class="flex-none" testId="guest-usage">

@@ -152,7 +152,7 @@ function Page(props: { s: PublicStatus; now: number; updatedAt?: number; stale: 
                 <CircleAlert size={16} class="mt-0.5 shrink-0 text-crit" />
                 <div>
                   <div class="font-medium text-fg">{i.monitor ? `${i.monitor}: ` : ''}{i.message}</div>
-                  <div class="num mt-0.5 text-muted">Since {dateTimeLabel(i.startedAt, props.now)} · {formatDuration((props.now - i.startedAt) / 1000)}</div>
+                  <div class="num mt-0.5 text-muted">Since {dateTimeLabel(i.startedAt, props.now)} · {formatDuration(Math.max(0, props.now - i.startedAt) / 1000)}</div>
                 </div>
               </div>
             )}
@@ -204,7 +204,7 @@ function Page(props: { s: PublicStatus; now: number; updatedAt?: number; stale: 
                   <span class="text-[13.5px] font-medium text-fg">{i.monitor ?? 'Outage'}</span>
                   <span class="text-[13px] text-muted">{i.message}</span>
                   <span class="num ml-auto text-xs text-faint">
-                    {dateTimeLabel(i.startedAt, props.now)} · lasted {formatDuration(((i.endedAt ?? props.now) - i.startedAt) / 1000)}
+                    {dateTimeLabel(i.startedAt, props.now)} · lasted {formatDuration(Math.max(0, (i.endedAt ?? props.now) - i.startedAt) / 1000)}
                   </span>
                 </div>
               )}
@@ -232,7 +232,9 @@ export default function PublicStatusPage() {
   const now = createNow(10_000);
   const [notFound, setNotFound] = createSignal(false);
   const status = createPoll(async (signal) => {
-    const res = await fetch(`/api/public/status/${encodeURIComponent(params.slug)}`, { signal, headers: { accept: 'application/json' } });
+    // The answer may be cached for 30 s (for proxies in front of a busy page); this page polls on its
+    // own clock, so it revalidates (a cheap 304 by ETag) rather than show a reload the state of 30 s ago.
+    const res = await fetch(`/api/public/status/${encodeURIComponent(params.slug)}`, { signal, cache: 'no-cache', headers: { accept: 'application/json' } });
     if (res.status === 404) {
       setNotFound(true);
       return undefined;
