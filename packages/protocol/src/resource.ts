@@ -41,9 +41,12 @@ export const Resource = z.object({
 });
 export type Resource = z.infer<typeof Resource>;
 
-/** Only the fields that changed; `metrics` and `details` carry only their changed keys. */
-export type ResourcePatch = { id: string } & Partial<Omit<Resource, 'id'>>;
-export const ResourcePatch = Resource.partial().extend({ id: z.string().min(1) });
+/**
+ * Only the fields that changed; `metrics` and `details` carry only their changed keys. A metric the
+ * resource no longer reports (a phase a failed check never reached) comes as `null`: remove it.
+ */
+export type ResourcePatch = { id: string } & Partial<Omit<Resource, 'id' | 'metrics'>> & { metrics?: Record<string, number | null> };
+export const ResourcePatch = Resource.partial().extend({ id: z.string().min(1), metrics: z.record(z.string(), z.number().nullable()).optional() });
 
 /** What the `resources` channel publishes after its snapshot. */
 export const ResourceDiff = z.object({
@@ -65,11 +68,21 @@ export type MetricSample = z.infer<typeof MetricSample>;
  */
 export function applyResourcePatch(base: Resource | undefined, patch: ResourcePatch): Resource | undefined {
   if (!base) {
-    const parsed = Resource.safeParse(patch);
+    const parsed = Resource.safeParse(patch.metrics ? { ...patch, metrics: presentMetrics({}, patch.metrics) } : patch);
     return parsed.success ? parsed.data : undefined;
   }
   const next: Resource = { ...base, ...patch } as Resource;
-  if (patch.metrics) next.metrics = { ...base.metrics, ...patch.metrics };
+  if (patch.metrics) next.metrics = presentMetrics(base.metrics, patch.metrics);
   if (patch.details) next.details = { ...base.details, ...patch.details };
   return next;
+}
+
+/** `base` with `changes` applied: numbers set, nulls removed. */
+function presentMetrics(base: Record<string, number>, changes: Record<string, number | null>): Record<string, number> {
+  const out = { ...base };
+  for (const [k, v] of Object.entries(changes)) {
+    if (v === null) delete out[k];
+    else out[k] = v;
+  }
+  return out;
 }

@@ -28,6 +28,16 @@ describe('registry', () => {
     expect(change.samples).toEqual([{ id: 'host:a', t: 2, metrics: { cpu: 10, 'mem.used': 100 } }]);
   });
 
+  it('sends a metric the source stopped reporting as null, and a client applying it drops the metric', () => {
+    const registry = createRegistry();
+    const first = registry.apply({ source: 'local', at: 1, resources: [host({ metrics: { rt: 12, ttfb: 8 } })], complete: true });
+    const second = registry.apply({ source: 'local', at: 2, resources: [host({ metrics: { rt: 1000 } })], complete: true });
+    expect(second.diff.upsert).toEqual([{ id: 'host:a', metrics: { rt: 1000, ttfb: null }, lastSeen: 2 }]);
+    const client = applyResourcePatch(applyResourcePatch(undefined, first.diff.upsert[0]!), second.diff.upsert[0]!);
+    expect(client?.metrics).toEqual({ rt: 1000 });
+    expect(client).toEqual(registry.get('host:a'));
+  });
+
   it('replaces a changed detail key whole and leaves the others out', () => {
     const registry = createRegistry();
     registry.apply({ source: 'local', at: 1, resources: [host({ details: { cores: [1, 2], system: { kernel: '6.1' } } })], complete: true });

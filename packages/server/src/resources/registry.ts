@@ -32,8 +32,10 @@ export function diffResource(prev: Resource | undefined, next: Resource): Resour
       changed = true;
     }
   }
-  const metrics: Record<string, number> = {};
+  const metrics: Record<string, number | null> = {};
   for (const [k, v] of Object.entries(next.metrics)) if (prev.metrics[k] !== v) metrics[k] = v;
+  // Without this a client keeps a figure the source stopped reporting (a failed check's phases).
+  for (const k in prev.metrics) if (!(k in next.metrics)) metrics[k] = null;
   if (Object.keys(metrics).length) {
     patch.metrics = metrics;
     changed = true;

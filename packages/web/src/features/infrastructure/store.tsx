@@ -139,7 +139,7 @@ export function createResourcesStore(live: Live, api: Api): ResourcesStore & { d
         const next = applyResourcePatch(current.get(patch.id), patch);
         if (next) current.set(patch.id, next);
         const cpu = patch.metrics?.['cpu'];
-        if (cpu !== undefined && watched.has(patch.id) && state.trends[patch.id]) {
+        if (cpu !== undefined && cpu !== null && watched.has(patch.id) && state.trends[patch.id]) {
           appendTrend(patch.id, sampleTime(patch.lastSeen), cpu);
         }
       }
