@@ -68,6 +68,15 @@ export function stateStoreContract(name: string, open: () => Promise<Db>): void 
       expect(all.find((r) => r.id === b)).toBeUndefined();
     });
 
+    it('saves and removes more resources than fit in one statement', async () => {
+      const ids = Array.from({ length: 450 }, () => `host:${randomUUID()}`);
+      await store.resources.saveMany(ids.map((id, i) => host(id, i)), [], 20);
+      await store.resources.saveMany(ids.slice(0, 300).map((id) => host(id, 7)), ids.slice(300), 21);
+      const saved = new Map((await store.resources.loadAll()).map((r) => [r.id, r]));
+      expect(ids.slice(0, 300).every((id) => saved.get(id)?.metrics.cpu === 7)).toBe(true);
+      expect(ids.slice(300).some((id) => saved.has(id))).toBe(false);
+    });
+
     it('counts install token uses atomically and stops at the limit, expiry or revocation', async () => {
       const id = randomUUID().slice(0, 16);
       await store.installTokens.insert({ id, secret_hash: 'h', created_by: 'user:x', created_at: 1, expires_at: 1000, max_uses: 2, uses: 0, last_used_at: null, revoked_at: null });
