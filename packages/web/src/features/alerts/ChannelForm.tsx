@@ -48,7 +48,7 @@ export function TestResultBanner(props: { result: TestOutcome; testId?: string }
       }
     >
       <Banner tone="ok" title="Test sent" testId={props.testId}>
-        Check that it arrived; if it did not, look at the receiving side's spam or filters.
+        The receiving side accepted it. If it does not show up there, look at its filters (or the spam folder, for email).
       </Banner>
     </Show>
   );

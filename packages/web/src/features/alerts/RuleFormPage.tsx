@@ -290,7 +290,7 @@ export default function RuleFormPage() {
                 <Match when={form.kind === 'status'}>
                   <div>
                     <div class="mb-1.5 text-[13px] font-medium text-fg">Status is any of</div>
-                    <ToggleChips label="Statuses" options={STATUS_VALUES.map((s) => ({ value: s, label: s }))} value={form.statuses} onChange={(v) => set('statuses', v)} testId="rule-statuses" />
+                    <ToggleChips label="Statuses" options={STATUS_VALUES.map((s) => ({ value: s, label: s.charAt(0).toUpperCase() + s.slice(1) }))} value={form.statuses} onChange={(v) => set('statuses', v)} testId="rule-statuses" />
                     <Show when={err('statuses')}>
                       <p class="mt-1.5 text-xs text-crit">{err('statuses')}</p>
                     </Show>

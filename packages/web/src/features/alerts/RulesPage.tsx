@@ -45,7 +45,11 @@ export default function RulesPage() {
     }
   }, 60_000);
   const channels = createPoll((signal) => store.api.channels.list(signal).catch(() => [] as Channel[]), 60_000);
-  const channelName = (id: string) => channels.value()?.find((c) => c.id === id)?.name ?? id;
+  // Until the channels arrive, a placeholder rather than a flash of raw ids.
+  const channelName = (id: string) => {
+    const list = channels.value();
+    return list ? (list.find((c) => c.id === id)?.name ?? id) : '…';
+  };
   const builtIn = createMemo(() => (rules.value()?.rules ?? []).filter((r) => r.builtIn).sort((a, b) => a.name.localeCompare(b.name)));
   const custom = createMemo(() => (rules.value()?.rules ?? []).filter((r) => !r.builtIn).sort((a, b) => a.name.localeCompare(b.name)));
   const [actionError, setActionError] = createSignal<string>();
