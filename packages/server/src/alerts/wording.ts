@@ -43,7 +43,8 @@ export function describe(c: AlertCondition, value: number | undefined, levels: L
       return { head: `${label(c.metric)} ${v}${u}`, tail: `(${c.op === '>' ? 'over' : 'under'} ${round(trigger)}${u}${held})` };
     }
     case 'status':
-      return { head: `${c.statuses.join(' or ')}`, tail: held ? `(${held.trim()})` : '' };
+      // "Status offline": the bare word alone reads oddly in a list ("Firing offline").
+      return { head: `Status ${c.statuses.join(' or ')}`, tail: held ? `(${held.trim()})` : '' };
     case 'detail': {
       // A flag (oomKilled = true) reads as its label alone.
       const head = c.values.length === 1 && c.values[0] === true ? label(c.path) : `${label(c.path)} ${c.values.map(String).join(' or ')}`;
@@ -63,7 +64,7 @@ export const messageOf = (w: Wording): string => (w.tail ? `${w.head} ${w.tail}`
 /** "CPU 97 % on web-01 (over 90 % for 5 min)"; a status reads "web-01 is offline (for 1 min)". */
 export function titleOf(c: AlertCondition, w: Wording, resourceName: string): string {
   const tail = w.tail ? ` ${w.tail}` : '';
-  if (c.kind === 'status') return `${resourceName} is ${w.head}${tail}`;
+  if (c.kind === 'status') return `${resourceName} is ${c.statuses.join(' or ')}${tail}`;
   return `${w.head} on ${resourceName}${tail}`;
 }
 
