@@ -107,3 +107,71 @@ export const APM_REDIS_KEYS = {
 } as const;
 export const APM_SLOW_STREAM_MAX = 1000;
 export const APM_ERRORS_WINDOW_MS = 3_600_000;
+
+/* What Pulse serves about apps (GET /api/apm/apps, /api/apm/apps/:app, hub channel `app:<name>`). */
+
+export const apmPeriods = ['1h', '6h', '24h', '7d'] as const;
+export const ApmPeriod = z.enum(apmPeriods);
+export type ApmPeriod = z.infer<typeof ApmPeriod>;
+
+/** Rates are per minute over the last 5 minutes; `health` is 0-100 (server apm/health.ts says how). */
+export const ApmAppSummary = z.object({
+  app: z.string(),
+  environment: z.string(),
+  instances: z.object({ online: z.number().int(), lost: z.number().int() }),
+  requestsPerMin: z.number(),
+  slowPerMin: z.number(),
+  exceptionsPerMin: z.number(),
+  health: z.number().min(0).max(100),
+  lastSeen: z.number(),
+});
+export type ApmAppSummary = z.infer<typeof ApmAppSummary>;
+
+export const ApmInstanceView = z.object({
+  /** the resource id, `app:<app>/<instanceId>` */
+  id: z.string(),
+  instanceId: z.string(), hostname: z.string(), pid: z.number().int(), online: z.boolean(), lastSeen: z.number(),
+  cpu: z.number(), rss: z.number(), heapUsed: z.number(), heapTotal: z.number(), eventLoopP99Ms: z.number(),
+  hostCpu: z.number(), hostMemUsed: z.number(), hostMemTotal: z.number(),
+});
+export type ApmInstanceView = z.infer<typeof ApmInstanceView>;
+
+/** One of the 60 buckets of a period; `t` is its start. avgMs/maxMs are of all requests (route counts). */
+export const ApmBucket = z.object({
+  t: z.number(), requests: z.number(), slow: z.number(), exceptions: z.number(), avgMs: z.number(), maxMs: z.number(),
+});
+export type ApmBucket = z.infer<typeof ApmBucket>;
+
+export const ApmSlowRoute = z.object({
+  method: z.string(), route: z.string(), count: z.number(), avgMs: z.number(), maxMs: z.number(), lastAt: z.number(),
+});
+export const ApmRouteUsage = z.object({
+  method: z.string(), route: z.string(), count: z.number(), errors: z.number(), avgMs: z.number(), maxMs: z.number(),
+});
+export const ApmExceptionGroup = z.object({
+  fingerprint: z.string(), type: z.string(), message: z.string(), count: z.number(), firstSeen: z.number(), lastSeen: z.number(),
+  /** the stack of the latest occurrence */
+  frames: z.array(ApmStackFrame),
+});
+
+/**
+ * The summary's figures for one period, with the details. `instances` is the list here (the summary's
+ * counts are in `instanceCounts`), so one name is not two shapes.
+ */
+export const ApmAppView = ApmAppSummary.omit({ instances: true }).extend({
+  period: ApmPeriod,
+  bucketMs: z.number(),
+  instanceCounts: z.object({ online: z.number().int(), lost: z.number().int() }),
+  instances: z.array(ApmInstanceView),
+  /** oldest first, always 60 */
+  buckets: z.array(ApmBucket),
+  /** top 10 by count of slow requests in the period */
+  slowRoutes: z.array(ApmSlowRoute),
+  /** top 20 by requests in the period */
+  routes: z.array(ApmRouteUsage),
+  /** top 10 by count in the period */
+  exceptions: z.array(ApmExceptionGroup),
+  /** since Pulse started: what SDKs said they dropped, and items Pulse rejected (schema, Redis garbage) */
+  dropped: z.object({ slow: z.number(), exceptions: z.number(), rejected: z.number() }),
+});
+export type ApmAppView = z.infer<typeof ApmAppView>;

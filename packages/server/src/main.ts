@@ -8,6 +8,7 @@ import { createAlertService, type AlertService } from './alerts/alert-service.js
 import { builtinRules } from './alerts/defaults.js';
 import { createAlertEngine } from './alerts/engine.js';
 import { createApi } from './api/app.js';
+import { connectReaderRedis, createApmRedisReader, createApmService, createRateLimiter, INGEST_RATE } from './apm/index.js';
 import { createMemoryMetricStore } from './history/metric-store-memory.js';
 import { createSqlMetricStore } from './history/metric-store-sql.js';
 import { retentionOf, startHistoryRecorder } from './history/recorder.js';
@@ -27,6 +28,7 @@ import { createCheckRunner, createMonitorScheduler, type MonitorScheduler } from
 import { createLatencyHistogram, createMetrics } from './observability/metrics.js';
 import { persistResources } from './persistence.js';
 import { publishAlertChanges } from './realtime/alerts-publisher.js';
+import { publishApmChanges } from './realtime/apm-publisher.js';
 import { attachWebSocket, publishRegistryChanges, pulseNamespaces, registerRealtimeRoutes, registerSseRoute } from './realtime/index.js';
 import { createRecentSeries, createRegistry, type Observation, type Source } from './resources/index.js';
 import { openSecretBox } from './secrets/index.js';
@@ -189,12 +191,20 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
     tickMs: config.alerts.tick_ms, historyDays: () => config.alerts.history_days, publicUrl: () => config.public_url,
   });
 
+  // APM (issue 9): batches over HTTP and, with a Redis, what SDKs write there; one shared tick publishes changed apps.
+  const apmLogger = logger.child({ component: 'apm' });
+  const apm = createApmService({ now, logger: apmLogger, limits: () => ({ maxRoutesPerApp: config.apm.max_routes_per_app, maxFingerprintsPerApp: config.apm.max_fingerprints_per_app }) });
+  const apmRedisUrl = config.apm.redis_url ?? config.redis_url;
+  const apmReader = apmRedisUrl && (config.apm.read_redis ?? true)
+    ? createApmRedisReader({ redis: await connectReaderRedis(apmRedisUrl, apmLogger), prefix: config.apm.redis_prefix ?? config.redis_prefix, sink: apm, logger: apmLogger })
+    : undefined;
+
   const hubLogger = logger.child({ component: 'hub' });
   // PULSE_REDIS_URL shares publications, history and presence with every other process on it.
   const redis = config.redis_url ? { url: config.redis_url, prefix: `${config.redis_prefix}hub:`, logger: hubLogger } : undefined;
   const latency = createLatencyHistogram();
   const hub = createHub({
-    namespaces: pulseNamespaces(registry, alerts),
+    namespaces: pulseNamespaces(registry, alerts, apm),
     broker: redis ? createRedisBroker(redis) : createMemoryBroker(),
     presence: redis ? createRedisPresenceStore(redis) : createMemoryPresenceStore(),
     limits: {
@@ -212,12 +222,14 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
   });
   const stopPublishing = publishRegistryChanges(registry, hub, hubLogger);
   const stopAlertPublishing = publishAlertChanges(alerts, hub, hubLogger);
+  const stopApmPublishing = publishApmChanges(apm, hub, hubLogger);
   alerts.start();
   await notifications.start();
   const metrics = createMetrics({ hub: () => hub, resourceCount: () => registry.size, latency });
 
   const webRoot = options.webRoot ?? defaultWebRoot();
   const app = await createApi({ config: currentConfig, version, now, logger, store, registry, series, history, sessions, tokens, authenticate, connectionTokens, loginLimiter, metrics, webRoot, agents, agentAssets, connections, monitors: monitorsApi, alerts, notifications,
+    apm: { service: apm, limiter: createRateLimiter({ now, ...INGEST_RATE }) },
     endConnections: (match) => {
       connectionTokens.revokeMatching(match);
       return hub.disconnect((p) => match(p as Principal));
@@ -234,10 +246,12 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
   const sources: Source[] = [];
   const local = config.local.enabled ? createLocalSource({ intervalMs: config.local.interval_ms, logger: logger.child({ component: 'source.local' }) }) : undefined;
   if (local) sources.push(local);
-  sources.push(monitorSource, ...dockerSources, ...(options.extraSources ?? []));
+  sources.push(monitorSource, apm.source, ...dockerSources, ...(options.extraSources ?? []));
   for (const source of sources) source.start(applyObservation);
   await proxmox.start();
   await scheduler.start();
+  apm.start(config.apm.tick_ms);
+  apmReader?.start(config.apm.redis_poll_ms);
 
   const sweep = setInterval(() => {
     sessions.removeExpired().catch((err: unknown) => logger.warn({ err }, 'could not remove expired sessions'));
@@ -257,11 +271,13 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
     notifications,
     reload(next) {
       const applied = diffConfig(config, next, RELOADABLE_KEYS);
-      const all = diffConfig(config, next, ['host', 'port', 'data_dir', 'database_url', 'redis_url', 'redis_prefix', 'trust_proxy', 'local.enabled', 'hub', 'history', 'docker', 'monitors', 'alerts.tick_ms']);
+      const all = diffConfig(config, next, ['host', 'port', 'data_dir', 'database_url', 'redis_url', 'redis_prefix', 'trust_proxy', 'local.enabled', 'hub', 'history', 'docker', 'monitors', 'alerts.tick_ms',
+        'apm.read_redis', 'apm.redis_url', 'apm.redis_prefix', 'apm.redis_poll_ms', 'apm.tick_ms']);
       config = {
         ...next, host: config.host, port: config.port, data_dir: config.data_dir, database_url: config.database_url, redis_url: config.redis_url, redis_prefix: config.redis_prefix,
         trust_proxy: config.trust_proxy, local: { ...next.local, enabled: config.local.enabled }, hub: config.hub, history: config.history, docker: config.docker, monitors: config.monitors,
         alerts: { ...next.alerts, tick_ms: config.alerts.tick_ms },
+        apm: { ...config.apm, max_routes_per_app: next.apm.max_routes_per_app, max_fingerprints_per_app: next.apm.max_fingerprints_per_app },
       };
       logger.level = config.log.level;
       local?.setInterval(config.local.interval_ms);
@@ -276,6 +292,9 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
       proxmox.stop();
       stopPublishing();
       stopAlertPublishing();
+      apm.stop();
+      await apmReader?.stop();
+      stopApmPublishing();
       await alerts.stop();
       await notifications.stop();
       await hub.close();

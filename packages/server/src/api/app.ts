@@ -8,6 +8,7 @@ import { onError } from './errors.js';
 import { registerAgentRoutes } from './routes/agents.js';
 import { registerAlertRuleRoutes } from './routes/alert-rules.js';
 import { registerAlertRoutes } from './routes/alerts.js';
+import { registerApmRoutes } from './routes/apm.js';
 import { registerChannelRoutes } from './routes/channels.js';
 import { registerConnectionRoutes } from './routes/connections.js';
 import { registerHealthRoutes } from './routes/health.js';
@@ -71,6 +72,7 @@ export async function createApi(deps: ApiDeps) {
     registerAlertRuleRoutes(app, { alerts: deps.alerts });
   }
   if (deps.notifications) registerChannelRoutes(app, { notifications: deps.notifications });
+  if (deps.apm) registerApmRoutes(app, { apm: deps.apm });
   await registerWeb(app, deps.webRoot);
   return app;
 }

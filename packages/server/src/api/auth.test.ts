@@ -3,6 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startTestPulse, type TestPulse } from '../../test-support/pulse.js';
 
 const PUBLIC = new Set(['GET /api/health', 'POST /api/setup', 'POST /api/session']);
+/**
+ * Public by design, each behind its own credential or publication: a push token, a status page's
+ * slug. Without a valid one they answer a bare 404 (400 for a malformed key) that says nothing
+ * about what exists.
+ */
+const PUBLIC_BY_KEY = new Set([
+  'GET /api/push/{token}', 'POST /api/push/{token}', 'GET /api/public/status/{slug}',
+  'GET /api/badge/{slug}/{index}/status.svg', 'GET /api/badge/{slug}/{index}/uptime.svg', 'GET /api/badge/{slug}/{index}/response.svg',
+]);
 /** Agent routes check install or agent tokens themselves: still 401 without one, with their own code. */
 const OWN_TOKENS: Record<string, string> = {
   'POST /api/agents/enrol': 'agent.install_token_invalid',
@@ -64,6 +73,12 @@ describe('auth', () => {
       if (PUBLIC.has(`${method} ${path}`)) continue;
       const concrete = path.replace(/\{[^}]+\}/g, '00000000-0000-0000-0000-000000000000');
       const res = await fetch(`${t.url}${concrete}`, { method, ...(method === 'GET' || method === 'DELETE' ? {} : { headers: { 'content-type': 'application/json' }, body: '{}' }) });
+      if (PUBLIC_BY_KEY.has(`${method} ${path}`)) {
+        // 404 for an unknown key; 400 when the placeholder is not even shaped like one (a badge index).
+        expect([400, 404], `${method} ${path}`).toContain(res.status);
+        checked++;
+        continue;
+      }
       expect(res.status, `${method} ${path}`).toBe(401);
       const own = OWN_TOKENS[`${method} ${path}`];
       if (own === 'shell') expect(await res.text()).toMatch(/^echo .*\nexit 1\n$/);

@@ -7,6 +7,7 @@ import type { ConnectionRuntime, ConnectionService } from '../connections/index.
 import type { StorageReport } from '../history/storage-report.js';
 import type { MetricStore, RetentionMs } from '../history/types.js';
 import type { AlertsApi } from './routes/alert-rules.js';
+import type { ApmApi } from './routes/apm.js';
 import type { NotificationsApi } from './routes/channels.js';
 import type { MonitorsApi } from './routes/monitors.js';
 import type { RecentSeries, Registry } from '../resources/index.js';
@@ -47,6 +48,8 @@ export interface ApiDeps {
   alerts?: AlertsApi | undefined;
   /** Notification channels and deliveries; their routes exist only when given. */
   notifications?: NotificationsApi | undefined;
+  /** APM: ingest of instrumented apps' batches and their views; its routes exist only when given. */
+  apm?: ApmApi | undefined;
   /** Directory of the built web app; absent when it has not been built. */
   webRoot?: string | undefined;
 }

@@ -87,6 +87,19 @@ describe('loadConfig', () => {
     expect(config.public_url).toBe('https://pulse.example.com');
   });
 
+  it('reads the APM settings from the environment and pulse.toml, with defaults', () => {
+    expect(loadConfig({}, emptyDir()).config.apm).toEqual({ redis_poll_ms: 2000, tick_ms: 2000, max_routes_per_app: 200, max_fingerprints_per_app: 100 });
+    const dir = emptyDir();
+    writeFileSync(join(dir, 'pulse.toml'), '[apm]\nredis_url = "redis://cache:6379"\nmax_routes_per_app = 50\n');
+    const { apm } = loadConfig({ PULSE_APM_READ_REDIS: 'false', PULSE_APM_REDIS_PREFIX: 'apps:', PULSE_APM_REDIS_POLL_MS: '500', PULSE_APM_MAX_FINGERPRINTS_PER_APP: '20' }, dir).config;
+    expect(apm).toEqual({
+      read_redis: false, redis_url: 'redis://cache:6379', redis_prefix: 'apps:', redis_poll_ms: 500, tick_ms: 2000, max_routes_per_app: 50, max_fingerprints_per_app: 20,
+    });
+    expect(errorOf({ PULSE_APM_REDIS_POLL_MS: '10' })).toContain('config key "apm.redis_poll_ms"');
+    expect(errorOf({ PULSE_APM_REDIS_URL: 'http://cache' })).toContain('config key "apm.redis_url"');
+    expect(errorOf({ PULSE_APM_MAX_ROUTES_PER_APP: '0' })).toContain('config key "apm.max_routes_per_app"');
+  });
+
   it('names a wrong key in the TOML file with the file it came from', () => {
     const dir = emptyDir();
     writeFileSync(join(dir, 'pulse.toml'), '[local]\ninterval_ms = "fast"\n');

@@ -90,6 +90,21 @@ export const ConfigSchema = z.object({
     /** how often time-based alert work runs (for-durations, renotify, escalation, quiet hours) */
     tick_ms: z.coerce.number().int().min(100).max(60_000).default(5000),
   }).prefault({}),
+  apm: z.object({
+    /** read what SDKs write with the Redis transport; default: on when a Redis URL (here or redis_url) is set */
+    read_redis: z.stringbool().or(z.boolean()).optional(),
+    /** the Redis the SDKs write to, when it is not redis_url */
+    redis_url: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
+    /** the SDKs' key prefix; default: redis_prefix (`pulse:`, the SDK's default too) */
+    redis_prefix: z.string().regex(/^[A-Za-z0-9_:.-]{1,64}$/, '1-64 characters from A-Z a-z 0-9 _ : . -').optional(),
+    redis_poll_ms: z.coerce.number().int().min(250).max(60_000).default(2000),
+    /** how often lost instances are marked and changed apps published on `app:<name>` */
+    tick_ms: z.coerce.number().int().min(100).max(60_000).default(2000),
+    /** routes kept per app (least recently seen beyond); each costs ~15 KB */
+    max_routes_per_app: z.coerce.number().int().min(10).max(10_000).default(200),
+    /** exception groups kept per app (least recently seen beyond); each costs ~4 KB */
+    max_fingerprints_per_app: z.coerce.number().int().min(10).max(10_000).default(100),
+  }).prefault({}),
   secrets: z.object({
     /** base64 of 32 random bytes encrypting stored credentials; checked (never shown) at start-up by secrets/key-source.ts */
     key: z.string().min(1).optional(),
@@ -144,6 +159,13 @@ export const ENV_KEYS: Record<string, string> = {
   PULSE_MONITORS_LOCAL_WORKER: 'monitors.local_worker',
   PULSE_ALERTS_HISTORY_DAYS: 'alerts.history_days',
   PULSE_ALERTS_TICK_MS: 'alerts.tick_ms',
+  PULSE_APM_READ_REDIS: 'apm.read_redis',
+  PULSE_APM_REDIS_URL: 'apm.redis_url',
+  PULSE_APM_REDIS_PREFIX: 'apm.redis_prefix',
+  PULSE_APM_REDIS_POLL_MS: 'apm.redis_poll_ms',
+  PULSE_APM_TICK_MS: 'apm.tick_ms',
+  PULSE_APM_MAX_ROUTES_PER_APP: 'apm.max_routes_per_app',
+  PULSE_APM_MAX_FINGERPRINTS_PER_APP: 'apm.max_fingerprints_per_app',
   PULSE_SECRET_KEY: 'secrets.key',
   PULSE_SECRET_KEY_FILE: 'secrets.key_file',
   PULSE_SECRET_PREVIOUS_KEYS: 'secrets.previous_keys',
@@ -157,7 +179,7 @@ export const RELOADABLE_KEYS = [
   'log.level', 'local.interval_ms', 'allowed_origins',
   'auth.session_ttl_hours', 'auth.login_max_attempts', 'auth.lockout_minutes',
   'agents.interval_ms', 'agents.offline_after_intervals', 'agents.max_agents', 'agents.assets_dir',
-  'public_url', 'alerts.history_days',
+  'public_url', 'alerts.history_days', 'apm.max_routes_per_app', 'apm.max_fingerprints_per_app',
 ] as const;
 
 /** Keys read as comma-separated lists when they come from the environment. */

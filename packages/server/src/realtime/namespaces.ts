@@ -1,5 +1,5 @@
 import type { Namespace } from '@pulse/hub';
-import type { Alert, MetricSample } from '@pulse/protocol';
+import type { Alert, ApmAppView, MetricSample } from '@pulse/protocol';
 import type { Registry } from '../resources/index.js';
 
 /**
@@ -10,10 +10,16 @@ import type { Registry } from '../resources/index.js';
  *   the newest sample, not a backlog) and presence, so the dashboard shows who is watching.
  * - `alerts`: snapshot `{ alerts }` of the active alerts, then `{ upsert: Alert[] }` on every change
  *   (resolved ones included, so a view drops them); only when alerts run.
+ * - `app:<name>`: an instrumented app's `ApmAppView` for 1 h, then the new view after each shared APM
+ *   tick in which the app changed (latest-value: a slow viewer skips to the newest); only with APM.
  * - `ext:<name>`: free channels for other programs (`hub:subscribe` / `hub:publish`).
  */
-export function pulseNamespaces(registry: Registry, alerts?: { active(): Alert[] }): Namespace[] {
+export function pulseNamespaces(registry: Registry, alerts?: { active(): Alert[] }, apm?: { view(app: string, period: '1h'): ApmAppView | undefined }): Namespace[] {
   return [
+    ...(apm ? [{
+      pattern: 'app:*', subscribeScope: 'monitoring:read' as const, latestValue: true, historySize: 10, historyTtlMs: 60_000,
+      snapshot: (channel: string) => apm.view(channel.slice('app:'.length), '1h'),
+    }] : []),
     ...(alerts ? [{
       pattern: 'alerts', subscribeScope: 'monitoring:read' as const, historySize: 200, historyTtlMs: 5 * 60_000,
       snapshot: () => ({ alerts: alerts.active() }),
