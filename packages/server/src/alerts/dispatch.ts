@@ -1,6 +1,6 @@
 import type { Alert, AlertSettings, Notification } from '@pulse/protocol';
 import type { Dependencies } from './dependencies.js';
-import { buildNotification, createGroups, groupId, singleId, type MessageParts, type Suppressed } from './grouping.js';
+import { buildNotification, createGroups, groupId, reminderSlotStart, singleId, type MessageParts, type Suppressed } from './grouping.js';
 import type { Entry, NotificationKind } from './lifecycle.js';
 import { cooldownEnd, createHourlyCap, escalationDue, reminderDue } from './noise.js';
 import { createQuietHours } from './quiet-hours.js';
@@ -43,6 +43,8 @@ export function createDispatch(o: DispatchOptions) {
   /** ids sent, for a last guard against a repeat within the process (pruned after a day) */
   const sentIds = new Map<string, number>();
   let prunedAt = 0;
+  /** alerts whose announcements this process made or took over (see adopt) */
+  const paced = new WeakSet<Entry>();
 
   const changed = (e: Entry) => o.emit({ kind: 'changed', alert: { ...e.alert } });
   function setHeld(e: Entry, held: Alert['held'] | undefined): void {
@@ -60,12 +62,25 @@ export function createDispatch(o: DispatchOptions) {
   }
 
   function markSent(e: Entry, now: number, countsToCap: boolean): void {
+    paced.add(e);
     e.notified = true;
     e.lastNotifyAt = now;
     e.track.lastFiringNotifyAt = now;
     if (countsToCap) cap.record(e.alert.resourceId, now);
     capHeld.delete(e);
     if (e.alert.held === 'cap' || e.alert.held === 'quiet-hours') setHeld(e, undefined);
+  }
+
+  /**
+   * An alert announced before a restart comes back with only its firing time. Its reminders went out
+   * on their clock meanwhile, so the next one is due at the next slot, as without the restart; a
+   * reminder at once would repeat the last one (same slot, same id) to every channel that does not
+   * drop duplicates. A reminder due while the server was down is skipped; the next follows within a period.
+   */
+  function adopt(e: Entry, now: number, s: AlertSettings): void {
+    paced.add(e);
+    if (e.rule.renotifyS <= 0 || e.lastNotifyAt === undefined) return;
+    e.lastNotifyAt = Math.max(e.lastNotifyAt, reminderSlotStart(e, now, s));
   }
 
   function capNotes(entries: readonly Entry[]): string[] {
@@ -111,7 +126,7 @@ export function createDispatch(o: DispatchOptions) {
     }
     if (!ok.length) return;
     const kind: NotificationKind = 'firing';
-    const id = ok.length === 1 ? singleId(ok[0]!, kind) : groupId(key, kind, ok.map((e) => e.alert), openedAt);
+    const id = ok.length === 1 ? singleId(ok[0]!, kind, now, s) : groupId(key, kind, ok.map((e) => e.alert), openedAt);
     const parts = { id, kind, at: now, entries: ok, suppressed: suppressedFor(ok), notes: capNotes(ok) };
     for (const e of ok) markSent(e, now, true);
     send({ ...parts, entries: ok }, channelsOf(ok[0]!));
@@ -124,7 +139,7 @@ export function createDispatch(o: DispatchOptions) {
       else ok.push(e);
     }
     if (!ok.length) return;
-    const id = ok.length === 1 ? singleId(ok[0]!, 'resolved') : groupId(key, 'resolved', ok.map((e) => e.alert), openedAt);
+    const id = ok.length === 1 ? singleId(ok[0]!, 'resolved', now, o.settings()) : groupId(key, 'resolved', ok.map((e) => e.alert), openedAt);
     send({ id, kind: 'resolved', at: now, entries: ok, suppressed: [], notes: [] }, channelsOf(ok[0]!));
   }
 
@@ -146,7 +161,7 @@ export function createDispatch(o: DispatchOptions) {
     for (const entries of byChannels.values()) {
       const notes = resolvedMeanwhile ? [`${resolvedMeanwhile} more fired and resolved during quiet hours.`] : [];
       resolvedMeanwhile = 0;
-      const id = entries.length === 1 ? singleId(entries[0]!, 'firing') : groupId('quiet-hours', 'firing', entries.map((e) => e.alert), now);
+      const id = entries.length === 1 ? singleId(entries[0]!, 'firing', now, o.settings()) : groupId('quiet-hours', 'firing', entries.map((e) => e.alert), now);
       const heading = entries.length === 1 ? undefined : `While quiet hours were on: ${entries.length} alerts firing`;
       for (const e of entries) markSent(e, now, false);
       send({ id, kind: 'firing', at: now, entries, suppressed: [], notes, ...(heading ? { heading } : {}) }, channelsOf(entries[0]!));
@@ -154,14 +169,14 @@ export function createDispatch(o: DispatchOptions) {
     const resolved = [...quietResolved];
     quietResolved.clear();
     if (resolved.length) {
-      const id = resolved.length === 1 ? singleId(resolved[0]!, 'resolved') : groupId('quiet-hours', 'resolved', resolved.map((e) => e.alert), now);
+      const id = resolved.length === 1 ? singleId(resolved[0]!, 'resolved', now, o.settings()) : groupId('quiet-hours', 'resolved', resolved.map((e) => e.alert), now);
       const heading = resolved.length === 1 ? undefined : `Resolved during quiet hours: ${resolved.length} alerts`;
       send({ id, kind: 'resolved', at: now, entries: resolved, suppressed: [], notes: [], ...(heading ? { heading } : {}) }, channelsOf(resolved[0]!));
     }
   }
 
   function single(e: Entry, kind: NotificationKind, now: number, channels: string[] | 'default', notes: string[] = []): void {
-    send({ id: singleId(e, kind), kind, at: now, entries: [e], suppressed: [], notes }, channels);
+    send({ id: singleId(e, kind, now, o.settings()), kind, at: now, entries: [e], suppressed: [], notes }, channels);
   }
 
   /** An alert is firing: announce it once its cooldown is over and its group window closes. */
@@ -240,6 +255,7 @@ export function createDispatch(o: DispatchOptions) {
       if (wasQuiet && !quietNow) endQuiet(now);
       wasQuiet = quietNow;
       for (const e of o.open.values()) {
+        if (e.notified && !paced.has(e)) adopt(e, now, s);
         const hushed = quietNow && e.alert.severity !== 'critical';
         if (!hushed && reminderDue(e, now, s)) {
           if (cap.allows(e.alert.resourceId, now, s.perResourceHourlyCap)) {

@@ -1,4 +1,4 @@
-import type { Alert, Notification, Severity } from '@pulse/protocol';
+import type { Alert, AlertSettings, Notification, Severity } from '@pulse/protocol';
 import type { Entry, NotificationKind } from './lifecycle.js';
 import { duration, lineOf, listNames } from './wording.js';
 
@@ -75,11 +75,33 @@ export function affected(suppressed: readonly Suppressed[]): string {
   return `${n} ${noun}${n === 1 ? '' : 's'} affected`;
 }
 
-/** `<alertId>:<kind>:<firedAt>[:<n>]` for one alert; `n` counts repeats of a kind (reminders, post-flap). */
-export function singleId(e: Entry, kind: NotificationKind): string {
+/**
+ * The reminder clock of an alert: slots of renotifyS (or the cooldown, when longer: reminderDue waits
+ * for both) counted from its firing. Time, not a count of what this process sent, so the numbers
+ * survive a restart.
+ */
+export const reminderPeriodMs = (e: Entry, settings: AlertSettings): number => Math.max(e.rule.renotifyS, settings.cooldownS, 1) * 1000;
+const firedAtOf = (e: Entry): number => e.alert.firedAt ?? e.alert.pendingSince;
+export const reminderSlot = (e: Entry, at: number, settings: AlertSettings): number =>
+  Math.max(0, Math.floor((at - firedAtOf(e)) / reminderPeriodMs(e, settings)));
+/** The start of the latest reminder slot at `at`: when the last reminder was due. */
+export const reminderSlotStart = (e: Entry, at: number, settings: AlertSettings): number =>
+  firedAtOf(e) + reminderSlot(e, at, settings) * reminderPeriodMs(e, settings);
+
+/**
+ * `<alertId>:<kind>:<firedAt>[:<n>]` for one alert. A reminder's `n` is its slot on the reminder
+ * clock: reminders are at least a period apart, so each has its own, and the engine after a
+ * restart numbers them as the one before did — a counter starting again at 1 would repeat an id
+ * a receiver already has and the real reminder would be dropped as a duplicate. An escalation goes
+ * out once per alert, so its id needs no `n`. A re-announcement (after flapping, a snooze before
+ * it was announced) counts up within the process.
+ */
+export function singleId(e: Entry, kind: NotificationKind, at: number, settings: AlertSettings): string {
+  const base = `${e.alert.id}:${kind}:${firedAtOf(e)}`;
+  if (kind === 'reminder') return `${base}:${reminderSlot(e, at, settings)}`;
+  if (kind === 'escalation') return base;
   const n = (e.sent[kind] ?? 0) + 1;
   e.sent[kind] = n;
-  const base = `${e.alert.id}:${kind}:${e.alert.firedAt ?? e.alert.pendingSince}`;
   return n === 1 ? base : `${base}:${n}`;
 }
 
