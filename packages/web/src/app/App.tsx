@@ -7,6 +7,7 @@ import { SessionProvider, useSession } from '../features/auth/session';
 import { SetupPage } from '../features/auth/SetupPage';
 import { InfrastructurePage } from '../features/infrastructure/InfrastructurePage';
 import { AlertsProvider } from '../features/alerts/store';
+import { AppsProvider } from '../features/apps/store';
 import { ResourcesProvider } from '../features/infrastructure/store';
 import { ThemeProvider } from '../lib/theme';
 import { Button } from '../ui/Button';
@@ -37,6 +38,9 @@ const AlertRulesPage = lazy(() => import('../features/alerts/RulesPage'));
 const AlertRuleFormPage = lazy(() => import('../features/alerts/RuleFormPage'));
 const AlertChannelsPage = lazy(() => import('../features/alerts/ChannelsPage'));
 const AlertDeliveriesPage = lazy(() => import('../features/alerts/DeliveriesPage'));
+const AlertSettingsPage = lazy(() => import('../features/alerts/SettingsPage'));
+const AppsPage = lazy(() => import('../features/apps/AppsPage'));
+const AppDetailPage = lazy(() => import('../features/apps/AppDetailPage'));
 const PublicStatusPage = lazy(() => import('../features/status-page/PublicStatusPage'));
 
 /** Pages anyone may open: no session check, no dashboard around them. */
@@ -109,7 +113,9 @@ function SignedIn(props: RouteSectionProps) {
         <LiveProvider api={session.api} onSessionGone={session.expire} onReconnecting={onReconnecting}>
           <ResourcesProvider>
             <AlertsProvider>
-              <Shell>{props.children}</Shell>
+              <AppsProvider>
+                <Shell>{props.children}</Shell>
+              </AppsProvider>
             </AlertsProvider>
           </ResourcesProvider>
         </LiveProvider>
@@ -150,6 +156,8 @@ export function App() {
             <Route path="/uptime/status-pages" component={StatusPagesPage} />
             <Route path="/uptime/:id" component={MonitorDetailPage} />
             <Route path="/uptime/:id/edit" component={MonitorFormPage} />
+            <Route path="/apps" component={AppsPage} />
+            <Route path="/apps/:app" component={AppDetailPage} />
             <Route path="/alerts" component={AlertsPage} />
             <Route path="/alerts/history" component={AlertHistoryPage} />
             <Route path="/alerts/rules" component={AlertRulesPage} />
@@ -157,6 +165,7 @@ export function App() {
             <Route path="/alerts/rules/:id" component={AlertRuleFormPage} />
             <Route path="/alerts/channels" component={AlertChannelsPage} />
             <Route path="/alerts/deliveries" component={AlertDeliveriesPage} />
+            <Route path="/alerts/settings" component={AlertSettingsPage} />
             <Route path="/system/agents" component={AgentsPage} />
             <Route path="/system/connections" component={ConnectionsPage} />
             <Route path="/system/storage" component={StoragePage} />

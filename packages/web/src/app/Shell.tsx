@@ -2,6 +2,7 @@ import { A, useLocation, useNavigate } from '@solidjs/router';
 import { For, Show, type ParentProps } from 'solid-js';
 import Bell from 'lucide-solid/icons/bell';
 import Boxes from 'lucide-solid/icons/boxes';
+import SquareCode from 'lucide-solid/icons/square-code';
 import ChevronsUpDown from 'lucide-solid/icons/chevrons-up-down';
 import Database from 'lucide-solid/icons/database';
 import DatabaseBackup from 'lucide-solid/icons/database-backup';
@@ -32,6 +33,7 @@ const sections = [
     items: [
       { href: '/', label: 'Infrastructure', icon: LayoutGrid, testId: 'nav-infrastructure' },
       { href: '/workloads', label: 'Workloads', icon: Boxes, testId: 'nav-workloads' },
+      { href: '/apps', label: 'Apps', icon: SquareCode, testId: 'nav-apps' },
       { href: '/alerts', label: 'Alerts', icon: Bell, testId: 'nav-alerts', badge: 'firing-alerts' as const },
     ],
   },

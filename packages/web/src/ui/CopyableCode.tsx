@@ -18,8 +18,11 @@ async function copyText(text: string, fallbackFrom: HTMLElement): Promise<boolea
   }
 }
 
-/** A command or secret in a monospace box, wrapped rather than cut, with a Copy button. */
-export function CopyableCode(props: { text: string; label?: string; testId?: string }) {
+/**
+ * A command or secret in a monospace box, wrapped rather than cut, with a Copy button. `multiline`
+ * keeps the text's line breaks and indentation, for a snippet of code.
+ */
+export function CopyableCode(props: { text: string; label?: string; multiline?: boolean; testId?: string }) {
   const [copied, setCopied] = createSignal<boolean | undefined>();
   let code!: HTMLElement;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -31,7 +34,12 @@ export function CopyableCode(props: { text: string; label?: string; testId?: str
   };
   return (
     <div class="flex items-start gap-2 rounded-lg border bg-surface-2 p-1.5 pl-3" data-testid={props.testId}>
-      <code ref={code} class="min-w-0 flex-1 py-1.5 font-mono text-[12.5px] leading-relaxed break-all text-fg select-all" data-testid={props.testId && `${props.testId}-text`}>
+      <code
+        ref={code}
+        class="min-w-0 flex-1 py-1.5 font-mono text-[12.5px] leading-relaxed text-fg select-all"
+        classList={{ 'break-all': !props.multiline, 'whitespace-pre-wrap break-words': props.multiline }}
+        data-testid={props.testId && `${props.testId}-text`}
+      >
         {props.text}
       </code>
       <button

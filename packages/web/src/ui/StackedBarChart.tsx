@@ -22,6 +22,8 @@ export interface StackedBarChartProps {
   /** The time span drawn, in ms. */
   xRange: [number, number];
   format: (v: number) => string;
+  /** Counts: y ticks only on whole numbers, so a max of 2 reads 0, 1, 2 and not 0, 0.5, 1… */
+  integer?: boolean;
   height?: number;
   /** Drawn over the plot: a message, a spinner. */
   overlay?: JSX.Element;
@@ -33,11 +35,12 @@ const PAD_BOTTOM = 22;
 const PAD_TOP = 6;
 
 /** Round tick steps: 1, 2, 5 × 10^k, about four of them up to `max`. */
-function niceTicks(max: number): number[] {
-  if (!(max > 0)) return [0];
+function niceTicks(max: number, integer = false): number[] {
+  if (!(max > 0)) return integer ? [0, 1] : [0];
   const rough = max / 4;
   const pow = 10 ** Math.floor(Math.log10(rough));
-  const step = [1, 2, 5, 10].map((m) => m * pow).find((s) => s >= rough) ?? 10 * pow;
+  const nice = [1, 2, 5, 10].map((m) => m * pow).find((s) => s >= rough) ?? 10 * pow;
+  const step = integer ? Math.max(1, nice) : nice;
   const out: number[] = [];
   for (let v = 0; v <= max * 1.0001 + step * 0.5 && out.length < 8; v += step) out.push(v);
   return out;
@@ -60,7 +63,7 @@ export function StackedBarChart(props: StackedBarChartProps) {
   });
 
   const totals = createMemo(() => props.columns.map((c) => c.values.reduce((a, b) => a + Math.max(0, b), 0)));
-  const ticks = createMemo(() => niceTicks(Math.max(0, ...totals())));
+  const ticks = createMemo(() => niceTicks(Math.max(0, ...totals()), props.integer));
   const top = () => ticks()[ticks().length - 1] || 1;
   const plotW = () => width() - PAD_LEFT - 8;
   const plotH = () => height() - PAD_BOTTOM - PAD_TOP;

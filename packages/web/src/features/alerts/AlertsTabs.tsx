@@ -14,6 +14,7 @@ export function AlertsTabs() {
         { href: '/alerts/rules', label: 'Rules', testId: 'alerts-tab-rules' },
         { href: '/alerts/channels', label: 'Channels', testId: 'alerts-tab-channels' },
         { href: '/alerts/deliveries', label: 'Deliveries', testId: 'alerts-tab-deliveries' },
+        { href: '/alerts/settings', label: 'Settings', testId: 'alerts-tab-settings' },
       ]}
     />
   );

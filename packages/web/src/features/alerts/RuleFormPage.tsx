@@ -1,6 +1,6 @@
 import { resourceTypes, type AlertRule, type ResourceType, type Severity } from '@pulse/protocol';
 import { A, useNavigate, useParams } from '@solidjs/router';
-import { createEffect, createMemo, createSignal, For, Match, on, Show, Switch, type JSX } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, Match, on, Show, Switch } from 'solid-js';
 import { createStore, produce, reconcile } from 'solid-js/store';
 import ChevronRight from 'lucide-solid/icons/chevron-right';
 import { ApiRequestError } from '../../lib/api';
@@ -15,26 +15,13 @@ import { TextField } from '../../ui/TextField';
 import { ToggleChips } from '../../ui/ToggleChips';
 import { useResources } from '../infrastructure/store';
 import { isMissingEndpoint, type Channel } from './alerts-api';
+import { FormSection as Section } from './FormSection';
 import { ChannelPicker, DurationField, ResourcePicker } from './pickers';
 import {
   CONDITION_KINDS, emptyRuleForm, hysteresisHint, metricsSeen, ruleBodyOf, ruleFormOf, ruleServerErrors, secondsOf, STATUS_VALUES, suggestMetrics, validateRule, type FieldErrors, type RuleForm,
 } from './rule-form';
 import { TYPE_LABEL } from './rules-data';
 import { useAlerts } from './store';
-
-function Section(props: { title: string; hint?: JSX.Element; children: JSX.Element; testId?: string }) {
-  return (
-    <div class="grid gap-x-8 gap-y-3 border-t px-5 py-5 first:border-t-0 lg:grid-cols-[220px_minmax(0,1fr)]" data-testid={props.testId}>
-      <div>
-        <h3 class="text-[13px] font-semibold text-fg">{props.title}</h3>
-        <Show when={props.hint}>
-          <p class="mt-1 text-xs leading-relaxed text-muted">{props.hint}</p>
-        </Show>
-      </div>
-      <div class="min-w-0 space-y-4">{props.children}</div>
-    </div>
-  );
-}
 
 const SEVERITIES: { value: Severity; label: string }[] = [
   { value: 'info', label: 'Info' },

@@ -10,7 +10,12 @@ import { ChannelIcon } from './cells';
 import { DURATION_UNITS, type Duration, type DurationUnit } from './rule-form';
 
 /** A figure and its unit (seconds to days), laid out like TextField. */
-export function DurationField(props: { label: string; value: Duration; onChange: (d: Duration) => void; error?: string; hint?: string; id: string; testId?: string; disabled?: boolean }) {
+export function DurationField(props: {
+  label: string; value: Duration; onChange: (d: Duration) => void; error?: string; hint?: string; id: string; testId?: string; disabled?: boolean;
+  /** the units to offer (default: seconds to days) */
+  units?: readonly DurationUnit[];
+}) {
+  const units = () => (props.units ? DURATION_UNITS.filter((u) => props.units!.includes(u.value)) : DURATION_UNITS);
   return (
     <div>
       <label for={props.id} class="mb-1.5 block text-[13px] font-medium text-fg">
@@ -38,7 +43,7 @@ export function DurationField(props: { label: string; value: Duration; onChange:
             data-testid={props.testId && `${props.testId}-unit`}
             class="h-10 cursor-pointer appearance-none rounded-r-lg border bg-surface-2 pr-8 pl-3 text-sm text-fg outline-none hover:border-border-strong focus:border-accent focus:ring-3 focus:ring-ring"
           >
-            <For each={DURATION_UNITS}>{(u) => <option value={u.value} selected={u.value === props.value.unit}>{u.label}</option>}</For>
+            <For each={units()}>{(u) => <option value={u.value} selected={u.value === props.value.unit}>{u.label}</option>}</For>
           </select>
           <ChevronDown size={14} class="pointer-events-none absolute top-1/2 right-2.5 -translate-y-1/2 text-faint" />
         </div>
