@@ -37,6 +37,10 @@ export function ResourceRoute() {
       <Match when={type() === 'monitor' || (id().startsWith('monitor:') && !resource() && store.state.ready)}>
         <Navigate href={`/uptime/${encodeURIComponent(id().slice('monitor:'.length))}`} />
       </Match>
+      {/* An app instance (`app:<app>/<instance>`) is shown on its app's page. */}
+      <Match when={type() === 'app' || id().startsWith('app:')}>
+        <Navigate href={`/apps/${encodeURIComponent(id().slice('app:'.length).split('/')[0] ?? '')}`} />
+      </Match>
       <Match when={type() === 'app-container' && resource()}>{(r) => <ContainerDetailPage r={r()} />}</Match>
       <Match when={type() === 'docker-host' && resource()}>{(r) => <DockerHostPage r={r()} />}</Match>
       <Match when={isPveGuest() && resource()}>{(r) => <GuestDetailPage r={r()} />}</Match>
