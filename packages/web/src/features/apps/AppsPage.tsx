@@ -1,5 +1,5 @@
 import { A } from '@solidjs/router';
-import { createMemo, createSignal, For, Match, Show, Switch } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, Match, Show, Switch } from 'solid-js';
 import Plus from 'lucide-solid/icons/plus';
 import SquareCode from 'lucide-solid/icons/square-code';
 import { PageHeader } from '../../app/PageHeader';
@@ -99,6 +99,19 @@ export default function AppsPage() {
   const live = createMemo(() => {
     resources.revision();
     return liveInstanceCounts(resources.raw());
+  });
+  // The list loads every 30 s, but instances arrive live as resources: an app that starts reporting
+  // loads the list again at once, so its card replaces the empty state without a 30 s wait. Once per
+  // app name, so an app the list does not have (yet) cannot make it load in a loop.
+  const asked = new Set<string>();
+  createEffect(() => {
+    const apps = list.value()?.apps;
+    if (!apps) return;
+    const known = new Set(apps.map((a) => a.app));
+    const fresh = [...live().keys()].filter((app) => !known.has(app) && !asked.has(app));
+    if (!fresh.length) return;
+    for (const app of fresh) asked.add(app);
+    void list.refresh();
   });
   const cards = createKeyedList(createMemo(() => appCards(list.value()?.apps ?? [], live())), 'app');
   const loaded = () => list.value() !== undefined;

@@ -46,7 +46,7 @@ function InstanceTile(props: { i: ApmInstanceView; now: number }) {
         </div>
         <Show
           when={props.i.online}
-          fallback={<StatusBadge tone="unknown" label={`lost ${formatAgo(props.i.lastSeen, props.now)}`} title={new Date(props.i.lastSeen).toLocaleString()} testId="app-instance-lost" />}
+          fallback={<StatusBadge tone="unknown" label={`lost · seen ${formatAgo(props.i.lastSeen, props.now)}`} title={new Date(props.i.lastSeen).toLocaleString()} testId="app-instance-lost" />}
         >
           <StatusBadge tone="ok" label="online" />
         </Show>

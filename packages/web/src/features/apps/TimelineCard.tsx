@@ -6,8 +6,9 @@ import { TimeSeriesChart } from '../../ui/TimeSeriesChart';
 import { bucketRange, exceptionColumns, formatBucket, formatLatency, latencySeries, requestColumns } from './app-model';
 import type { ApmBucket } from './app-types';
 
+// The parts add up to the bar (the readout's total): "Requests 9 · Slow 1" read as 9 requests, 1 of them slow.
 const REQUEST_PARTS = [
-  { label: 'Requests', color: '--accent' },
+  { label: 'Fast', color: '--accent' },
   { label: 'Slow', color: '--warn' },
 ];
 const EXCEPTION_PARTS = [{ label: 'Exceptions', color: '--crit' }];
