@@ -133,7 +133,9 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
             label: s.label,
             stroke: color,
             width: 1.5,
-            points: { show: false },
+            // A value with gaps on both sides has no line to draw: mark it with a dot, or a sparse
+            // series (a quiet app's buckets) would look empty while its legend shows figures.
+            points: { show: true, size: 5, fill: color, filter: isolatedPoints },
             // A band already shades the spread; an area under the line would only muddy it.
             fill: s.band
               ? undefined
@@ -241,4 +243,15 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
       </div>
     </div>
   );
+}
+
+/** Indexes of values whose neighbours are both missing: the only ones a line cannot show. */
+function isolatedPoints(u: uPlot, seriesIdx: number): number[] {
+  const ys = u.data[seriesIdx] as (number | null | undefined)[];
+  const out: number[] = [];
+  for (let i = 0; i < ys.length; i++) {
+    if (ys[i] == null) continue;
+    if ((i === 0 || ys[i - 1] == null) && (i === ys.length - 1 || ys[i + 1] == null)) out.push(i);
+  }
+  return out;
 }
