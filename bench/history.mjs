@@ -20,6 +20,7 @@
  *   BENCH_HISTORY_TEXT                [0]     1: also run the text-keyed baseline (resource, metric TEXT)
  *   BENCH_HISTORY_REPS                [1]     multiplier on query repetitions
  *   BENCH_HISTORY_DIR                 [os tmpdir]  where the temporary databases go (removed at the end)
+ *   BENCH_HISTORY_DIST                [packages/server/dist]  the built server to measure (a baseline copy)
  *
  * Phases, each in its own child process (so /proc/self/io, the heap and timings are its own):
  *
@@ -64,7 +65,8 @@ import { METRICS, createFleet, resourceId } from './lib/history-data.mjs';
 import { codecWhatIf } from './lib/history-whatif.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const dist = join(here, '../packages/server/dist');
+// BENCH_HISTORY_DIST runs another build (a copy of packages/server/dist beside a node_modules link) for a before/after.
+const dist = process.env.BENCH_HISTORY_DIST || join(here, '../packages/server/dist');
 const env = (name, fallback) => (process.env[name] === undefined || process.env[name] === '' ? fallback : Number(process.env[name]));
 const RESOURCES = env('BENCH_HISTORY_RESOURCES', 3000);
 const BASELINE_RESOURCES = env('BENCH_HISTORY_BASELINE_RESOURCES', 300);

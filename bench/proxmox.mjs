@@ -32,6 +32,8 @@
  *                             server's own 1 MiB, under which the first diff of this estate (~2 MB)
  *                             closes the browser as a slow consumer, every cycle]
  *   PULSE_BENCH_PVE_SERVER_FLAGS  node flags for the server, e.g. --max-old-space-size=192 [none]
+ *   PULSE_BENCH_PVE_SERVER_DIST   the built server to run [packages/server/dist]; a baseline copy needs a
+ *                             node_modules link beside its packages/ so its imports resolve
  * `--cpu-prof` profiles the server (CPU inside the window; --heap-prof: what was allocated and still
  * live when it stopped) and prints where its CPU and memory went.
  * Prints tables and writes bench/results/proxmox.json.
@@ -196,6 +198,7 @@ try {
   isWatching = false;
   await pollWatch;
   const stats1 = await server.api('/api/metrics/stats');
+  const heap = await server.processFigures().catch(() => null);
   const status = readFileSync(`/proc/${server.pid}/status`, 'utf8');
   const kB = (key) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1]) / 1024;
   if (!server.running) throw new Error(`the server died during the window\n${context()}`);
@@ -216,7 +219,12 @@ try {
   output.server = {
     cpuPercent: srv.cpuPercent, cpuS: srv.cpuS, wallS: srv.wallS, rssMeanMB: srv.rssMeanBytes / MB, rssMaxMB: srv.rssMaxBytes / MB, hwmMB: srv.hwmBytes / MB,
     warmup: { cpuPercent: warm.cpuPercent, rssMaxMB: warm.rssMaxBytes / MB },
-    atEnd: { rssAnonMB: kB('RssAnon'), rssFileMB: kB('RssFile'), threads: kB('Threads') * 1024 },
+    atEnd: {
+      rssAnonMB: kB('RssAnon'), rssFileMB: kB('RssFile'), threads: kB('Threads') * 1024,
+      // V8's view at the end of the window: what the heap reserved and used, and memory outside it (Buffers, typed arrays).
+      heapTotalMB: heap ? heap.heapTotal / MB : null, heapUsedMB: heap ? heap.heapUsed / MB : null, externalMB: heap ? heap.external / MB : null,
+      heapSpacesMB: heap ? Object.fromEntries(Object.entries(heap.spaces).map(([k, v]) => [k, round(v / MB)])) : null,
+    },
   };
   output.browser = {
     closes: { ...watcher.closes },
@@ -272,7 +280,7 @@ try {
   console.log(`browser: ${output.browser.diffsInWindow} diffs in the window, median ${round(output.browser.diffBytes.median / 1024, 0)} KB, max ${round(output.browser.diffBytes.max / 1024, 0)} KB (the first, with every resource: ${round(output.browser.firstDiffBytes / 1024, 0)} KB); closed by the server: ${JSON.stringify(output.browser.closes)}`);
   console.log(`history: ${round(output.history.samplesPerS, 0)} samples/s accepted, ${output.history.droppedInWindow} dropped, ${output.history.series} series, ${output.history.flushesInWindow} flushes in the window, `
     + `${round(output.history.bytesWrittenLastHourMB)} MB written so far, database ${round(output.history.databaseMB)} MB`);
-  console.log(`server memory at the end: RssAnon ${round(output.server.atEnd.rssAnonMB)} MB, RssFile ${round(output.server.atEnd.rssFileMB)} MB`);
+  console.log(`server memory at the end: RssAnon ${round(output.server.atEnd.rssAnonMB)} MB, RssFile ${round(output.server.atEnd.rssFileMB)} MB; V8 heap ${round(output.server.atEnd.heapUsedMB)} MB used of ${round(output.server.atEnd.heapTotalMB)} MB, external ${round(output.server.atEnd.externalMB)} MB; spaces ${JSON.stringify(output.server.atEnd.heapSpacesMB)}`);
   console.log(`\ngoals: CPU ${round(srv.cpuPercent, 2)} % ≤ ${GOALS.cpuPercent} % ${output.cpuGoalMet ? 'met' : 'NOT met'}; `
     + `RSS max ${round(Math.max(srv.rssMaxBytes, srv.hwmBytes) / MB)} MB ≤ ${GOALS.rssMB} MB ${output.rssGoalMet ? 'met' : 'NOT met'}`);
 

@@ -51,7 +51,9 @@ export async function startSim(root, { nodes, guests, version = 9, seed = 1 }) {
 export async function startPulse(root, { dataDir, nodeFlags = [], env = {} }) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const proc = startProcess(process.execPath, [...nodeFlags, `${root}/packages/server/dist/cli.js`, 'serve'], {
+  // PULSE_BENCH_PVE_SERVER_DIST runs another build (a baseline copy beside a node_modules link).
+  const dist = process.env.PULSE_BENCH_PVE_SERVER_DIST || `${root}/packages/server/dist`;
+  const proc = startProcess(process.execPath, [...nodeFlags, `${dist}/cli.js`, 'serve'], {
     cwd: root,
     env: {
       PULSE_PORT: String(port), PULSE_HOST: '127.0.0.1', PULSE_DATA_DIR: dataDir,
@@ -73,10 +75,21 @@ export async function startPulse(root, { dataDir, nodeFlags = [], env = {} }) {
     if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${path}: HTTP ${res.status} ${text.slice(0, 300)}`);
     return text ? JSON.parse(text) : undefined;
   };
+  /** The server's own figures from /metrics (Prometheus text): V8 heap, external memory, event-loop lag. */
+  const processFigures = async () => {
+    const text = await (await fetch(`${base}/metrics`, { headers: { cookie: session.cookie } })).text();
+    const pick = (name) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1]);
+    const spaces = Object.fromEntries([...text.matchAll(/^nodejs_heap_space_size_total_bytes\{space="(\w+)"\} (\S+)$/gm)].map((m) => [m[1], Number(m[2])]));
+    return {
+      heapTotal: pick('nodejs_heap_size_total_bytes'), heapUsed: pick('nodejs_heap_size_used_bytes'),
+      external: pick('nodejs_external_memory_bytes'), spaces,
+    };
+  };
   return {
     ...proc,
     base,
     api,
+    processFigures,
     wsUrl: `${base.replace('http', 'ws')}/api/ws`,
     /** a connection token for /api/ws, as the web app gets one */
     realtimeToken: async () => (await api('/api/realtime/token', { method: 'POST' })).token,

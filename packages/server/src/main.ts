@@ -101,11 +101,6 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
   // What was known before a restart shows at once, marked unknown until a source confirms it.
   const initial = (await store.resources.loadAll()).map((r): Resource => ({ ...r, status: 'unknown' }));
   const registry = createRegistry({ initial });
-  const series = createRecentSeries({ windowMs: 3_600_000, now });
-  registry.subscribe((change) => {
-    for (const s of change.samples) series.record(s.id, s.t, s.metrics);
-    for (const id of change.diff.remove) series.forget(id);
-  });
   // History keeps its retention from start-up: trimming with one retention and reading with another would disagree.
   const retention = retentionOf(config.history);
   const historyLogger = logger.child({ component: 'history' });
@@ -118,6 +113,8 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
     settings: memoryOnly ? undefined : store.settings, now, logger: historyLogger,
   });
   const history = { store: historyStore, retention: () => retention, report: () => (memoryOnly ? Promise.resolve(null) : historyStorageReport(db)) };
+  // Recent series (sparklines, detail charts) are read from the history's raw tier, not kept twice.
+  const series = createRecentSeries({ source: historyStore, windowMs: 3_600_000, now });
   const persistence = persistResources({ registry, store, logger, now, everyMs: 60_000 });
   const agents = await createAgentService({ store, registry, config: () => config.agents, now, logger: logger.child({ component: 'agents' }) });
   const agentAssets = createInstallAssets(() => config.agents.assets_dir ?? defaultAgentAssetsDir());

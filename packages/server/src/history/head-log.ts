@@ -1,6 +1,6 @@
 import { crc32 } from 'node:zlib';
 import { ChunkError } from './chunk-codec.js';
-import { readVarint, writeVarint } from './chunk-format.js';
+import { ByteSink, ByteSource, decimalsOf, pow10, unzigzag, zigzag } from './byte-sink.js';
 
 /**
  * The head log makes a flush durable without rewriting open chunks. Rewriting every series' open chunk
@@ -23,47 +23,52 @@ export interface HeadSample {
 
 const HEAD_FORMAT = 1;
 const FLOAT_KIND = 7;
-const POW10 = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
-const MAX_MANTISSA = 2 ** 50;
+const MAX_DECIMALS = FLOAT_KIND - 1;
 
-const zigzag = (n: number): number => (n >= 0 ? n * 2 : -n * 2 - 1);
-const unzigzag = (n: number): number => (n % 2 === 0 ? n / 2 : -(n + 1) / 2);
+/**
+ * Builds one head-log row sample by sample, straight into bytes: a flush of 25,000 samples makes no
+ * object per sample. Samples must come grouped by ascending series id.
+ */
+export class HeadBatchWriter {
+  readonly #body = new ByteSink(1024);
+  #series = 0;
+  #prevT = 0;
+  count = 0;
 
-function decimalKind(v: number): [kind: number, mantissa: number] {
-  if (Object.is(v, -0)) return [FLOAT_KIND, 0];
-  for (let k = 0; k < POW10.length; k++) {
-    const m = Math.round(v * POW10[k]!);
-    if (Math.abs(m) > MAX_MANTISSA) break;
-    if (Object.is(m / POW10[k]!, v)) return [k, m];
+  add(seriesId: number, t: number, v: number): void {
+    const body = this.#body;
+    body.varint(seriesId - this.#series);
+    const kind = decimalsOf(v, MAX_DECIMALS);
+    if (kind < 0) {
+      body.varint(zigzag(t - this.#prevT) * 8 + FLOAT_KIND);
+      body.float64(v);
+    } else {
+      body.varint(zigzag(t - this.#prevT) * 8 + kind);
+      body.varint(zigzag(Math.round(v * pow10(kind))));
+    }
+    this.#series = seriesId;
+    this.#prevT = t;
+    this.count++;
   }
-  return [FLOAT_KIND, 0];
+
+  finish(): Uint8Array {
+    const head = new ByteSink(16);
+    head.bytes[head.length++] = HEAD_FORMAT;
+    head.varint(this.count);
+    const size = head.length + this.#body.length;
+    const bytes = new Uint8Array(size + 4);
+    bytes.set(head.bytes.subarray(0, head.length));
+    bytes.set(this.#body.bytes.subarray(0, this.#body.length), head.length);
+    new DataView(bytes.buffer).setUint32(size, crc32(bytes.subarray(0, size)));
+    return bytes;
+  }
 }
 
 /** `samples` grouped by ascending series id; within a series, in the order they were applied. */
 export function encodeHeadBatch(samples: readonly HeadSample[]): Uint8Array {
-  const out: number[] = [HEAD_FORMAT];
-  writeVarint(out, samples.length);
-  const float = new DataView(new ArrayBuffer(8));
-  let series = 0;
-  let prevT = 0;
-  for (const s of samples) {
-    writeVarint(out, s.seriesId - series);
-    const [kind, mantissa] = decimalKind(s.v);
-    writeVarint(out, zigzag(s.t - prevT) * 8 + kind);
-    if (kind === FLOAT_KIND) {
-      float.setFloat64(0, s.v, true);
-      for (let i = 0; i < 8; i++) out.push(float.getUint8(i));
-    } else {
-      writeVarint(out, zigzag(mantissa));
-    }
-    series = s.seriesId;
-    prevT = s.t;
-  }
-  const body = Uint8Array.from(out);
-  const bytes = new Uint8Array(body.length + 4);
-  bytes.set(body);
-  new DataView(bytes.buffer).setUint32(body.length, crc32(body));
-  return bytes;
+  const writer = new HeadBatchWriter();
+  for (const s of samples) writer.add(s.seriesId, s.t, s.v);
+  return writer.finish();
 }
 
 export function decodeHeadBatch(bytes: Uint8Array): HeadSample[] {
@@ -71,27 +76,32 @@ export function decodeHeadBatch(bytes: Uint8Array): HeadSample[] {
   if (bytes.length < 6 || bytes[0] !== HEAD_FORMAT) throw corrupt('unknown format or too short');
   const body = bytes.subarray(0, bytes.length - 4);
   if (crc32(body) !== new DataView(bytes.buffer, bytes.byteOffset + body.length, 4).getUint32(0)) throw corrupt('checksum mismatch');
-  const pos = { at: 1 };
-  const count = readVarint(body, pos);
+  const src = new ByteSource(body);
+  src.at = 1;
+  const count = src.varint();
+  if (count < 0) throw corrupt('truncated count');
   const out: HeadSample[] = [];
   let series = 0;
   let prevT = 0;
   for (let i = 0; i < count; i++) {
-    series += readVarint(body, pos);
-    const code = readVarint(body, pos);
+    const step = src.varint();
+    const code = src.varint();
+    if (step < 0 || code < 0) throw corrupt('truncated sample');
+    series += step;
     const kind = code % 8;
     const t = prevT + unzigzag((code - kind) / 8);
     let v: number;
     if (kind === FLOAT_KIND) {
-      if (pos.at + 8 > body.length) throw corrupt('truncated value');
-      v = new DataView(body.buffer, body.byteOffset + pos.at, 8).getFloat64(0, true);
-      pos.at += 8;
+      v = src.float64();
+      if (Number.isNaN(v)) throw corrupt('truncated value');
     } else {
-      v = unzigzag(readVarint(body, pos)) / POW10[kind]!;
+      const m = src.varint();
+      if (m < 0) throw corrupt('truncated value');
+      v = unzigzag(m) / pow10(kind);
     }
     out.push({ seriesId: series, t, v });
     prevT = t;
   }
-  if (pos.at !== body.length) throw corrupt('trailing data');
+  if (src.at !== body.length) throw corrupt('trailing data');
   return out;
 }

@@ -13,7 +13,8 @@ export interface MaintenanceContext {
   /** rollup progress per tier, updated in place as windows complete */
   rollup: Partial<Record<Tier, RollupState>>;
   /** open raw chunks held in memory: newer than (or absent from) storage */
-  openChunks: () => { id: number; chunk: OpenChunk }[];
+  openChunks: () => readonly { id: number; chunk: OpenChunk }[];
+  openChunk: (id: number) => OpenChunk | undefined;
   batches: number;
   seriesPerBatch: number;
   onWrite(bytes: number): void;
@@ -107,7 +108,7 @@ async function sourceSeries(ctx: MaintenanceContext, source: Tier, from: number,
   if (source !== 'raw') return stored;
   const ids = new Set(stored);
   for (const { id, chunk } of ctx.openChunks()) {
-    if (id > after && chunk.start <= to && chunk.t[chunk.t.length - 1]! >= from) ids.add(id);
+    if (id > after && chunk.start <= to && chunk.end >= from) ids.add(id);
   }
   return [...ids].sort((a, b) => a - b).slice(0, ctx.seriesPerBatch);
 }
@@ -116,7 +117,7 @@ async function firstSourceStart(ctx: MaintenanceContext, source: Tier, t: number
   let first = await ctx.storage.firstChunkStart(source, t);
   if (source === 'raw') {
     for (const { chunk } of ctx.openChunks()) {
-      if (chunk.t[chunk.t.length - 1]! >= t && (first === undefined || chunk.start < first)) first = chunk.start;
+      if (chunk.end >= t && (first === undefined || chunk.start < first)) first = chunk.start;
     }
   }
   return first;
@@ -129,7 +130,6 @@ async function sourcePoints(ctx: MaintenanceContext, source: Tier, ids: number[]
   const out = new Map<number, RawPoints | Buckets>();
   const rows = await ctx.storage.chunks(ids, source, from, to);
   if (source === 'raw') {
-    const open = new Map(ctx.openChunks().map((o) => [o.id, o.chunk]));
     const add = (id: number, t: readonly number[], v: readonly number[]): void => {
       const [i, j] = rangeIndices(t, from, to);
       if (i === j) return;
@@ -140,13 +140,15 @@ async function sourcePoints(ctx: MaintenanceContext, source: Tier, ids: number[]
     };
     for (const row of rows) {
       // A stored row with the open chunk's start is an older copy of it.
-      if (open.get(row.seriesId)?.start === row.start) continue;
+      if (ctx.openChunk(row.seriesId)?.start === row.start) continue;
       const { t, v } = decodeChunk(row.data);
       add(row.seriesId, t, v);
     }
     for (const id of ids) {
-      const chunk = open.get(id);
-      if (chunk) add(id, chunk.t, chunk.v);
+      const chunk = ctx.openChunk(id);
+      if (!chunk || chunk.start > to || chunk.end < from) continue;
+      const { t, v } = chunk.points();
+      add(id, t, v);
     }
     return out;
   }

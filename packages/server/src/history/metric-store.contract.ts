@@ -104,6 +104,19 @@ export function metricStoreContract(name: string, open: (options: ContractStoreO
       expect(await store.hasSeries('x', 'm')).toBe(false);
     });
 
+    it('takes one resource\'s metrics at once, and serves raw samples before they are flushed', async () => {
+      const { store } = await start();
+      store.appendMetrics('h', T0, { cpu: 12.5, mem: 4e9, bad: Number.NaN });
+      store.appendMetrics('h', T0 + 10_000, { cpu: 13 });
+      expect(await store.read('h', 'cpu', 'raw', T0, T0 + MIN)).toEqual({ t: [T0, T0 + 10_000], v: [12.5, 13] });
+      expect(await store.hasSeries('h', 'bad')).toBe(false);
+      await store.flush();
+      store.appendMetrics('h', T0 + 20_000, { cpu: 14 });
+      expect((await store.read('h', 'cpu', 'raw', T0, T0 + MIN)).v).toEqual([12.5, 13, 14]);
+      expect((await store.read('h', 'mem', 'raw', T0, T0 + MIN)).v).toEqual([4e9]);
+      expect((await store.stats()).samplesDropped).toBe(1);
+    });
+
     it('drops NaN and infinite values, counts them and never stores them', async () => {
       const { store } = await start();
       store.append([

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Registry } from '../resources/index.js';
 import type { SettingsRepo } from '../store/settings.js';
-import type { MetricStore, RetentionMs, Sample } from './types.js';
+import type { MetricStore, RetentionMs } from './types.js';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -56,12 +56,7 @@ export interface RecorderOptions {
 export function startHistoryRecorder(options: RecorderOptions): { stop(): Promise<void> } {
   const { store, logger, now } = options;
   const unsubscribe = options.registry.subscribe((change) => {
-    if (change.samples.length === 0) return;
-    const samples: Sample[] = [];
-    for (const s of change.samples) {
-      for (const [metric, v] of Object.entries(s.metrics)) samples.push({ resource: s.id, metric, t: s.t, v });
-    }
-    store.append(samples);
+    for (const s of change.samples) store.appendMetrics(s.id, s.t, s.metrics);
   });
 
   let busy: Promise<void> = Promise.resolve();

@@ -48,10 +48,12 @@ export interface HistoryStats {
  */
 export interface MetricStore {
   append(samples: readonly Sample[]): void;
+  /** `append` for one resource's metrics at one time, as the registry reports them, with no object per sample. */
+  appendMetrics(resource: string, t: number, metrics: Readonly<Record<string, number>>): void;
   flush(): Promise<void>;
   /** Rolls finished buckets up into the coarser tiers and trims by retention; incremental, bounded work per call. */
   maintain(): Promise<void>;
-  /** Points of one series in one tier with t in [from, to]. */
+  /** Points of one series in one tier with t in [from, to]; raw includes samples still waiting for the flush. */
   read(resource: string, metric: string, tier: Tier, from: number, to: number): Promise<SeriesPoints>;
   /** Whether the series was ever stored (or is waiting in the buffer), whatever its range. */
   hasSeries(resource: string, metric: string): Promise<boolean>;

@@ -42,7 +42,7 @@ export function registerResourceRoutes(app: ZodApp, deps: ApiDeps): void {
   app.get('/api/resources/:id/series', {
     config: { access: 'monitoring:read' },
     schema: {
-      summary: 'The recent points of some metrics of one resource (kept in memory, up to an hour)', tags: ['resources'],
+      summary: 'The recent points of some metrics of one resource (the raw history, up to an hour, including samples not yet flushed)', tags: ['resources'],
       params: idParams,
       querystring: z.object({ metrics: csv, window: z.coerce.number().int().min(1).max(3600).default(3600) }),
       response: { 200: z.object({ series: z.record(z.string(), z.object({ t: z.array(z.number()), v: z.array(z.number()) })) }) },
@@ -50,6 +50,6 @@ export function registerResourceRoutes(app: ZodApp, deps: ApiDeps): void {
   }, async (request) => {
     find(request.params.id);
     const names = request.query.metrics.slice(0, 50);
-    return { series: deps.series.read(request.params.id, names, deps.now() - request.query.window * 1000) };
+    return { series: await deps.series.read(request.params.id, names, deps.now() - request.query.window * 1000) };
   });
 }
