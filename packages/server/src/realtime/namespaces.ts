@@ -29,8 +29,10 @@ export function pulseNamespaces(registry: Registry, alerts?: { active(): Alert[]
       snapshot: () => ({ resources: registry.list() }),
     },
     {
+      // One kept sample per resource: at 20,000 resources a deeper history was tens of MB of samples
+      // nobody asks for (a viewer that reconnects gets the latest, and charts read the metric store).
       pattern: 'resource:*', subscribeScope: 'monitoring:read', latestValue: true, presence: true, joinLeave: true,
-      historySize: 60, historyTtlMs: 5 * 60_000,
+      historySize: 1, historyTtlMs: 60_000,
       snapshot: (channel) => {
         const resource = registry.get(channel.slice('resource:'.length));
         if (!resource) return undefined;
