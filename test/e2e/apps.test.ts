@@ -249,6 +249,13 @@ describe.skipIf(!hasChromium && !process.env.CI)(title, () => {
     expect(await boom.getByTestId('app-exception-toggle').getAttribute('aria-expanded')).toBe('true');
     await stack.waitFor();
     await shot('app-exception-unfolded');
+
+    // The context captureException was given shows with the group it belongs to.
+    const declined = page.getByTestId('app-exception').filter({ hasText: 'PaymentDeclinedError' });
+    await declined.getByTestId('app-exception-toggle').click();
+    const context = declined.getByTestId('app-exception-context');
+    await context.waitFor();
+    await expect(context.textContent()).resolves.toMatch(/orderId\s*1001.*amountCents\s*72500/s);
   });
 
   it('shows the app’s traffic on its /apps card', async () => {

@@ -152,6 +152,8 @@ export const ApmExceptionGroup = z.object({
   fingerprint: z.string(), type: z.string(), message: z.string(), count: z.number(), firstSeen: z.number(), lastSeen: z.number(),
   /** the stack of the latest occurrence */
   frames: z.array(ApmStackFrame),
+  /** the context `captureException` was given for the latest occurrence */
+  context: z.record(z.string(), z.unknown()).optional(),
 });
 
 /**

@@ -81,11 +81,11 @@ describe('APM aggregator', () => {
     expect(agg.routes('shop', '1h', 1)).toHaveLength(1);
   });
 
-  it('groups exceptions by fingerprint with counts, first and last seen, and the latest message and stack', () => {
+  it('groups exceptions by fingerprint with counts, first and last seen, and the latest message, stack and context', () => {
     const { agg, advance, now } = aggregator();
     agg.addException('shop', exception(now(), 'fp-a', 'first message'));
     advance(MIN);
-    agg.addException('shop', { ...exception(now(), 'fp-a', 'latest message'), frames: [{ fn: 'retry', inApp: true }] });
+    agg.addException('shop', { ...exception(now(), 'fp-a', 'latest message'), frames: [{ fn: 'retry', inApp: true }], context: { orderId: 1001 } });
     agg.addException('shop', exception(now() - 10 * MIN, 'fp-a', 'late arrival'));
     for (let i = 0; i < 12; i++) agg.addException('shop', exception(now(), `fp-${i}`));
 
@@ -93,6 +93,7 @@ describe('APM aggregator', () => {
     expect(groups).toHaveLength(10);
     expect(groups[0]).toEqual({
       fingerprint: 'fp-a', type: 'Error', message: 'latest message', count: 3, firstSeen: now() - 10 * MIN, lastSeen: now(), frames: [{ fn: 'retry', inApp: true }],
+      context: { orderId: 1001 },
     });
   });
 

@@ -22,7 +22,7 @@ export interface AggregatorLimits {
 interface RouteStats { method: string; route: string; windows: WindowSet; lastSlowAt: number }
 interface GroupStats {
   fingerprint: string; type: string; message: string; frames: ApmException['frames'];
-  firstSeen: number; lastSeen: number; windows: WindowSet;
+  context: ApmException['context']; firstSeen: number; lastSeen: number; windows: WindowSet;
 }
 
 export interface AppStats {
@@ -94,11 +94,11 @@ export function createApmAggregator(options: { now: () => number; limits: () => 
       const stats = statsOf(app);
       stats.totals.add(at, t, [0, 0, 1, 0, 0]);
       const group = touch(stats.groups, item.fingerprint, () => ({
-        fingerprint: item.fingerprint, type: item.type, message: item.message, frames: item.frames, firstSeen: at, lastSeen: at, windows: new WindowSet(GROUP),
+        fingerprint: item.fingerprint, type: item.type, message: item.message, frames: item.frames, context: item.context, firstSeen: at, lastSeen: at, windows: new WindowSet(GROUP),
       }), options.limits().maxFingerprintsPerApp, () => stats.evicted.fingerprints++);
       group.windows.add(at, t, [1]);
       group.firstSeen = Math.min(group.firstSeen, at);
-      if (at >= group.lastSeen) Object.assign(group, { lastSeen: at, type: item.type, message: item.message, frames: item.frames });
+      if (at >= group.lastSeen) Object.assign(group, { lastSeen: at, type: item.type, message: item.message, frames: item.frames, context: item.context });
     },
 
     /** Requests, slow requests and exceptions per minute over the last `minutes` (from the 1 h window). */
@@ -150,7 +150,7 @@ export function createApmAggregator(options: { now: () => number; limits: () => 
       return [...(apps.get(app)?.groups.values() ?? [])]
         .map((g) => ({
           fingerprint: g.fingerprint, type: g.type, message: g.message, count: g.windows.ring(period).total(t)[0] ?? 0,
-          firstSeen: g.firstSeen, lastSeen: g.lastSeen, frames: g.frames,
+          firstSeen: g.firstSeen, lastSeen: g.lastSeen, frames: g.frames, ...(g.context ? { context: g.context } : {}),
         }))
         .filter((g) => g.count > 0)
         .sort((a, b) => b.count - a.count || b.lastSeen - a.lastSeen)

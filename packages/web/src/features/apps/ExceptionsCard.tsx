@@ -100,6 +100,18 @@ function ExceptionRow(props: { group: ApmExceptionGroup; now: number }) {
       <Show when={expanded()}>
         <div class="pl-7">
           <Stack group={props.group} />
+          <Show when={props.group.context && Object.keys(props.group.context).length > 0}>
+            <dl class="mt-2 grid grid-cols-[max-content_1fr] gap-x-3 gap-y-0.5 rounded-lg border bg-surface-2 px-3 py-1.5 text-[11.5px]" data-testid="app-exception-context">
+              <For each={Object.entries(props.group.context ?? {})}>
+                {([key, value]) => (
+                  <>
+                    <dt class="text-faint">{key}</dt>
+                    <dd class="num min-w-0 truncate font-mono text-muted" title={contextText(value)}>{contextText(value)}</dd>
+                  </>
+                )}
+              </For>
+            </dl>
+          </Show>
           <div class="mt-2 flex flex-wrap items-center gap-1.5 text-[11px] text-faint">
             <Chip>fingerprint {props.group.fingerprint.slice(0, 12)}</Chip>
             <span>The stack is one sample of this group; frames of your code are highlighted, dependencies dimmed.</span>
@@ -121,4 +133,9 @@ export function ExceptionsCard(props: { groups: readonly ApmExceptionGroup[]; no
       </Show>
     </Card>
   );
+}
+
+/** A context value as one line: strings as they are, everything else as JSON. */
+function contextText(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
 }
