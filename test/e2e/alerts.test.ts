@@ -1,12 +1,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Alert, AlertRule, AlertSettings, Notification } from '@pulse/protocol';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { apiCall, apiSession, assertBuilt, CHROMIUM, freePort, hasChromium, launchChromium, root, signIn, startServer, stop, type ApiSession, type ServerProcess } from './support';
+import { apiCall, apiSession, assertBuilt, CHROMIUM, createRestartableTarget, freePort, hasChromium, launchChromium, root, signIn, startServer, stop, type ApiSession, type ServerProcess } from './support';
 
 /*
  * Issue 8's acceptance, in Chromium against the built server (a child process): a webhook channel made
@@ -31,32 +31,8 @@ const shots = join(root, 'test-results/alerts-e2e');
 const title = hasChromium ? 'Alerts and notifications, end to end' : `Alerts and notifications, end to end (no Chromium at ${CHROMIUM})`;
 if (!hasChromium && !process.env.CI) console.warn(`[e2e] alerts test skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set PULSE_E2E_CHROMIUM)`);
 
-/** The monitored service: answers at once, on a port it can give up and take back. */
-function createTarget(port: number) {
-  let server: Server | undefined;
-  return {
-    url: `http://127.0.0.1:${port}/health`,
-    async start() {
-      server = createServer((_req, res) => {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end('{"ok":true}');
-      });
-      await new Promise<void>((ok, fail) => {
-        server!.once('error', fail);
-        server!.listen(port, '127.0.0.1', ok);
-      });
-    },
-    /** Closes the port, so a check is refused rather than left waiting. */
-    async stop() {
-      const s = server;
-      server = undefined;
-      if (!s) return;
-      const closed = new Promise<void>((ok) => s.close(() => ok()));
-      s.closeAllConnections();
-      await closed;
-    },
-  };
-}
+/** The monitored service: see createRestartableTarget. */
+const createTarget = (port: number) => createRestartableTarget(port, { contentType: 'application/json', body: '{"ok":true}' });
 
 interface Received {
   method: string;

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -109,4 +110,33 @@ export async function signIn(page: Page, base: string, credentials: { username: 
   await page.getByTestId('login-password').fill(credentials.password);
   await page.getByTestId('login-submit').click();
   await page.getByTestId('infrastructure-page').waitFor();
+}
+
+/**
+ * A monitored service for the e2e tests: answers at once with `body`, on a port it can give up and
+ * take back (stop closes the port, so a check is refused rather than left waiting).
+ */
+export function createRestartableTarget(port: number, answer: { contentType: string; body: string }) {
+  let server: Server | undefined;
+  return {
+    url: `http://127.0.0.1:${port}/health`,
+    async start() {
+      server = createHttpServer((_req, res) => {
+        res.writeHead(200, { 'content-type': answer.contentType });
+        res.end(answer.body);
+      });
+      await new Promise<void>((ok, fail) => {
+        server!.once('error', fail);
+        server!.listen(port, '127.0.0.1', ok);
+      });
+    },
+    async stop() {
+      const s = server;
+      server = undefined;
+      if (!s) return;
+      const closed = new Promise<void>((ok) => s.close(() => ok()));
+      s.closeAllConnections();
+      await closed;
+    },
+  };
 }

@@ -1,11 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Incident } from '@pulse/protocol';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiCall, apiSession, assertBuilt, CHROMIUM, freePort, hasChromium, launchChromium, root, signIn, startServer, stop, type ApiSession, type ServerProcess } from './support';
+import { apiCall, apiSession, assertBuilt, CHROMIUM, createRestartableTarget, freePort, hasChromium, launchChromium, root, signIn, startServer, stop, type ApiSession, type ServerProcess } from './support';
 
 /*
  * Issue 7's acceptance, in Chromium against the built server (a child process): an HTTP monitor made
@@ -23,32 +23,8 @@ const shots = join(root, 'test-results/uptime-e2e');
 const title = hasChromium ? 'Uptime monitors, end to end' : `Uptime monitors, end to end (no Chromium at ${CHROMIUM})`;
 if (!hasChromium && !process.env.CI) console.warn(`[e2e] uptime test skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set PULSE_E2E_CHROMIUM)`);
 
-/** The monitored site: a small page, answered at once, on a port it can give up and take back. */
-function createTarget(port: number) {
-  let server: Server | undefined;
-  return {
-    url: `http://127.0.0.1:${port}/health`,
-    async start() {
-      server = createServer((_req, res) => {
-        res.writeHead(200, { 'content-type': 'text/html' });
-        res.end('<html><body>Shop is open</body></html>');
-      });
-      await new Promise<void>((ok, fail) => {
-        server!.once('error', fail);
-        server!.listen(port, '127.0.0.1', ok);
-      });
-    },
-    /** Closes the port, so a connection is refused rather than left waiting. */
-    async stop() {
-      const s = server;
-      server = undefined;
-      if (!s) return;
-      const closed = new Promise<void>((ok) => s.close(() => ok()));
-      s.closeAllConnections();
-      await closed;
-    },
-  };
-}
+/** The monitored service: see createRestartableTarget. */
+const createTarget = (port: number) => createRestartableTarget(port, { contentType: 'text/html', body: '<html><body>Shop is open</body></html>' });
 
 describe.skipIf(!hasChromium && !process.env.CI)(title, () => {
   let dataDir: string;
