@@ -1,5 +1,5 @@
 import { MaintenanceWindowInput } from '@pulse/protocol';
-import { createSignal, For, Match, Show, Switch } from 'solid-js';
+import { createSignal, For, Show } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
 import CalendarClock from 'lucide-solid/icons/calendar-clock';
 import Pencil from 'lucide-solid/icons/pencil';
@@ -17,8 +17,9 @@ import { Card } from '../../ui/Card';
 import { Chip } from '../../ui/Chip';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { EmptyState } from '../../ui/EmptyState';
+import { FormActions } from '../../ui/FormActions';
+import { ListLoadState } from '../../ui/ListLoadState';
 import { SegmentedControl } from '../../ui/SegmentedControl';
-import { Spinner } from '../../ui/Spinner';
 import { TextField } from '../../ui/TextField';
 import { dateTimeLabel } from '../../ui/time-labels';
 import { MonitorPicker } from './MonitorPicker';
@@ -259,38 +260,18 @@ export default function MaintenancePage() {
               </Banner>
             </Show>
           </div>
-          <div class="flex gap-2 border-t bg-surface-2 px-5 py-3">
-            <Button variant="primary" type="submit" busy={saving()} testId="maintenance-save">
-              {open() === 'new' ? 'Create window' : 'Save changes'}
-            </Button>
-            <Button variant="ghost" onClick={() => setOpen(null)}>
-              Cancel
-            </Button>
-          </div>
+          <FormActions submitLabel={open() === 'new' ? 'Create window' : 'Save changes'} busy={saving()} onCancel={() => setOpen(null)} testId="maintenance-save" />
         </form>
       </Show>
       <Card title="Windows" hint={windows.value() ? String(windows.value()!.length) : undefined} flush testId="maintenance-list">
-        <Switch>
-          <Match when={!windows.value() && !windows.error()}>
-            <div class="flex h-32 items-center justify-center text-faint">
-              <Spinner />
-            </div>
-          </Match>
-          <Match when={windows.error()}>
-            <div class="p-4">
-              <Banner tone="crit" title="Could not load maintenance windows">
-                {windows.error()}
-              </Banner>
-            </div>
-          </Match>
-          <Match when={windows.value()!.length === 0}>
+        <ListLoadState items={windows.value()} error={windows.error()} errorTitle="Could not load maintenance windows" empty={
             <EmptyState icon={<CalendarClock size={20} />} title="No maintenance planned" testId="maintenance-none">
               Plan one before an upgrade or a reboot, so the work does not count against uptime or wake anyone.
             </EmptyState>
-          </Match>
-          <Match when={true}>
+        }>
+          {(items) => (
             <ul class="divide-y">
-              <For each={windows.value()}>
+              <For each={items}>
                 {(w) => {
                   const st = () => windowState(w, now());
                   return (
@@ -316,8 +297,8 @@ export default function MaintenancePage() {
                 }}
               </For>
             </ul>
-          </Match>
-        </Switch>
+          )}
+        </ListLoadState>
       </Card>
       <ConfirmDialog
         open={deleting() !== undefined}

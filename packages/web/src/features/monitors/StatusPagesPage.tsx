@@ -1,5 +1,5 @@
 import { StatusPageInput } from '@pulse/protocol';
-import { createMemo, createSignal, For, Index, Match, Show, Switch } from 'solid-js';
+import { createMemo, createSignal, For, Index, Show } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
 import ExternalLink from 'lucide-solid/icons/external-link';
 import PanelTop from 'lucide-solid/icons/panel-top';
@@ -18,9 +18,10 @@ import { Checkbox } from '../../ui/Checkbox';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { CopyableCode } from '../../ui/CopyableCode';
 import { EmptyState } from '../../ui/EmptyState';
+import { FormActions } from '../../ui/FormActions';
+import { ListLoadState } from '../../ui/ListLoadState';
 import { SegmentedControl } from '../../ui/SegmentedControl';
 import { SelectField } from '../../ui/SelectField';
-import { Spinner } from '../../ui/Spinner';
 import { TextArea } from '../../ui/TextArea';
 import { TextField } from '../../ui/TextField';
 import { MonitorPicker } from './MonitorPicker';
@@ -282,38 +283,18 @@ export default function StatusPagesPage() {
               </Banner>
             </div>
           </Show>
-          <div class="flex gap-2 border-t bg-surface-2 px-5 py-3">
-            <Button variant="primary" type="submit" busy={saving()} testId="status-page-save">
-              {open() === 'new' ? 'Create page' : 'Save changes'}
-            </Button>
-            <Button variant="ghost" onClick={() => setOpen(null)}>
-              Cancel
-            </Button>
-          </div>
+          <FormActions submitLabel={open() === 'new' ? 'Create page' : 'Save changes'} busy={saving()} onCancel={() => setOpen(null)} testId="status-page-save" />
         </form>
       </Show>
       <Card title="Pages" hint={pages.value() ? String(pages.value()!.length) : undefined} flush testId="status-pages-list">
-        <Switch>
-          <Match when={!pages.value() && !pages.error()}>
-            <div class="flex h-32 items-center justify-center text-faint">
-              <Spinner />
-            </div>
-          </Match>
-          <Match when={pages.error()}>
-            <div class="p-4">
-              <Banner tone="crit" title="Could not load status pages">
-                {pages.error()}
-              </Banner>
-            </div>
-          </Match>
-          <Match when={pages.value()!.length === 0}>
+        <ListLoadState items={pages.value()} error={pages.error()} errorTitle="Could not load status pages" empty={
             <EmptyState icon={<PanelTop size={20} />} title="No status pages yet" testId="status-pages-none">
               Make one to tell users how your services are doing, on a page anyone can open.
             </EmptyState>
-          </Match>
-          <Match when={true}>
+        }>
+          {(items) => (
             <ul class="divide-y">
-              <For each={pages.value()}>
+              <For each={items}>
                 {(p) => (
                   <li class="px-4 py-3" data-testid="status-page-row">
                     <div class="flex flex-wrap items-center gap-3">
@@ -345,8 +326,8 @@ export default function StatusPagesPage() {
                 )}
               </For>
             </ul>
-          </Match>
-        </Switch>
+          )}
+        </ListLoadState>
       </Card>
       <ConfirmDialog
         open={deleting() !== undefined}
