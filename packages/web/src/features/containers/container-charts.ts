@@ -1,5 +1,5 @@
 import { formatPercent } from '../../lib/format';
-import { BYTE_STEPS, bytesLabel, chartsReported, rateLabel, type ChartSpec } from '../history/chart-spec';
+import { BYTE_STEPS, bytesLabel, chartsReported, rateChart, type ChartSpec } from '../history/chart-spec';
 
 /** % of one core: a container busy on three cores reads 300%, as `docker stats` shows it. */
 const coreLabel = (v: number) => formatPercent(v, v >= 10 || v === 0 ? 0 : 1);
@@ -20,26 +20,14 @@ export const CONTAINER_CHARTS: ChartSpec[] = [
     format: bytesLabel,
     yIncrs: BYTE_STEPS,
   },
-  {
-    key: 'network',
-    title: 'Network',
-    lines: [
-      { metric: 'net.rx_bps', label: 'In', color: '--chart-3' },
-      { metric: 'net.tx_bps', label: 'Out', color: '--chart-2' },
-    ],
-    format: rateLabel,
-    yIncrs: BYTE_STEPS,
-  },
-  {
-    key: 'block-io',
-    title: 'Block I/O',
-    lines: [
-      { metric: 'disk.read_bps', label: 'Read', color: '--accent' },
-      { metric: 'disk.write_bps', label: 'Write', color: '--warn' },
-    ],
-    format: rateLabel,
-    yIncrs: BYTE_STEPS,
-  },
+  rateChart('network', 'Network', [
+    { metric: 'net.rx_bps', label: 'In', color: '--chart-3' },
+    { metric: 'net.tx_bps', label: 'Out', color: '--chart-2' },
+  ]),
+  rateChart('block-io', 'Block I/O', [
+    { metric: 'disk.read_bps', label: 'Read', color: '--accent' },
+    { metric: 'disk.write_bps', label: 'Write', color: '--warn' },
+  ]),
 ];
 
 /**

@@ -30,3 +30,16 @@ export function chartsReported(specs: readonly ChartSpec[], metrics: ReadonlySet
 }
 
 export const metricsOf = (charts: readonly ChartSpec[]): string[] => charts.flatMap((c) => c.lines.map((l) => l.metric));
+
+/** A chart of byte rates: one line each, axis steps on powers of two. */
+export const rateChart = (key: string, title: string, lines: ChartLine[]): ChartSpec => ({ key, title, lines, format: rateLabel, yIncrs: BYTE_STEPS });
+
+/** Network and disk rates under the metric names every machine reports (hosts, nodes, guests). */
+export const NETWORK_CHART = rateChart('network', 'Network', [
+  { metric: 'net.rx', label: 'In', color: '--chart-3' },
+  { metric: 'net.tx', label: 'Out', color: '--chart-2' },
+]);
+export const DISK_IO_CHART = rateChart('disk-io', 'Disk I/O', [
+  { metric: 'disk.read', label: 'Read', color: '--accent' },
+  { metric: 'disk.write', label: 'Write', color: '--warn' },
+]);

@@ -1,5 +1,5 @@
 import { formatNumber } from '../../lib/format';
-import { BYTE_STEPS, chartsReported, percentLabel, rateLabel, type ChartSpec } from '../history/chart-spec';
+import { chartsReported, DISK_IO_CHART, NETWORK_CHART, percentLabel, type ChartSpec } from '../history/chart-spec';
 
 const load = (v: number) => formatNumber(v, v >= 10 ? 1 : 2);
 
@@ -12,26 +12,8 @@ export const HOST_CHARTS: ChartSpec[] = [
   { key: 'cpu', title: 'CPU usage', lines: [{ metric: 'cpu', label: 'CPU', color: '--accent' }], range: [0, 100], format: percentLabel },
   { key: 'memory', title: 'Memory usage', lines: [{ metric: 'mem.percent', label: 'Used', color: '--chart-3' }], range: [0, 100], format: percentLabel },
   { key: 'load', title: 'Load average', lines: [{ metric: 'load1', label: '1 min', color: '--chart-2' }], format: load },
-  {
-    key: 'network',
-    title: 'Network',
-    lines: [
-      { metric: 'net.rx', label: 'In', color: '--chart-3' },
-      { metric: 'net.tx', label: 'Out', color: '--chart-2' },
-    ],
-    format: rateLabel,
-    yIncrs: BYTE_STEPS,
-  },
-  {
-    key: 'disk-io',
-    title: 'Disk I/O',
-    lines: [
-      { metric: 'disk.read', label: 'Read', color: '--accent' },
-      { metric: 'disk.write', label: 'Write', color: '--warn' },
-    ],
-    format: rateLabel,
-    yIncrs: BYTE_STEPS,
-  },
+  NETWORK_CHART,
+  DISK_IO_CHART,
   { key: 'disk-usage', title: 'Disk usage', lines: [{ metric: 'disk.percent', label: 'Used', color: '--ok' }], range: [0, 100], format: percentLabel },
 ];
 
