@@ -8,6 +8,8 @@ const namespaces: Namespace[] = [
   { pattern: 'feed', historySize: 5 },
   { pattern: 'state', historySize: 5, snapshot: () => ({ full: true }) },
   { pattern: 'bare' },
+  // ~1 kB publications below: two fit in the byte bound, though the count would keep a hundred
+  { pattern: 'diffs', historySize: 100, historyMaxBytes: 2_500, snapshot: () => ({ full: true }) },
 ];
 
 function ackOf(frame: ServerFrame): { epoch: string; offset: number; recovered?: boolean } {
@@ -64,6 +66,26 @@ describe.each<CodecName>(['json', 'msgpack'])('hub history and recovery over %s'
     again.send({ type: 'subscribe', id: 2, channel: 'state', since: { epoch, offset: 0 } });
     expect(ackOf(await again.next())).toEqual({ epoch, offset: 7, recovered: false });
     expect(await again.next()).toEqual({ type: 'snapshot', channel: 'state', data: { full: true }, epoch, offset: 7 });
+  });
+
+  it('says recovered: false and sends the snapshot when the missed publications outweighed the byte bound', async () => {
+    server = await startHubServer({ namespaces });
+    const client = await TestClient.connect(server.wsUrl, codec);
+    const { epoch } = ackOf((await client.subscribe('diffs', 1)).ack);
+    client.close();
+    const diffs = ['a', 'b', 'c', 'd'].map((letter) => letter.repeat(1_000));
+    await publishAll('diffs', diffs);
+
+    const behind = await TestClient.connect(server.wsUrl, codec);
+    behind.send({ type: 'subscribe', id: 2, channel: 'diffs', since: { epoch, offset: 1 } });
+    expect(ackOf(await behind.next())).toEqual({ epoch, offset: 4, recovered: false });
+    expect(await behind.next()).toEqual({ type: 'snapshot', channel: 'diffs', data: { full: true }, epoch, offset: 4 });
+
+    const recent = await TestClient.connect(server.wsUrl, codec);
+    recent.send({ type: 'subscribe', id: 3, channel: 'diffs', since: { epoch, offset: 2 } });
+    expect(ackOf(await recent.next())).toEqual({ epoch, offset: 4, recovered: true });
+    expect(await recent.next()).toEqual({ type: 'pub', channel: 'diffs', data: diffs[2], epoch, offset: 3 });
+    expect(await recent.next()).toEqual({ type: 'pub', channel: 'diffs', data: diffs[3], epoch, offset: 4 });
   });
 
   it('says recovered: false when the epoch is not the channel\'s (a restarted stream)', async () => {

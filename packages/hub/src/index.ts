@@ -1,8 +1,7 @@
+// The Redis broker and presence store are exported from '@pulse/hub/redis' (redis.ts).
 export { createHub, DEFAULT_LIMITS } from './hub.js';
 export { createMemoryBroker, MemoryBroker } from './broker/broker-memory.js';
-export { createRedisBroker, RedisBroker } from './broker/broker-redis.js';
 export { createMemoryPresenceStore, MemoryPresenceStore } from './presence/presence-memory.js';
-export { createRedisPresenceStore, RedisPresenceStore } from './presence/presence-redis.js';
 export type {
   Broker, BrokerHandlers, DisconnectReason, HistoryOptions, HistoryQuery, HistoryResult, Hub, HubLimits, HubLogger,
   HubOptions, HubStats, Namespace, PresenceStore, Principal, Publication, PublishOutcome,

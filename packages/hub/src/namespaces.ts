@@ -1,4 +1,4 @@
-import type { Namespace, Principal } from './types.js';
+import type { HistoryOptions, Namespace, Principal } from './types.js';
 
 const PREFIX_SUFFIX = ':*';
 const DEFAULT_HISTORY_TTL_MS = 5 * 60_000;
@@ -10,7 +10,7 @@ export interface ResolvedNamespace {
   readonly publishScope: string | undefined;
   readonly presence: boolean;
   readonly joinLeave: boolean;
-  readonly history: { size: number; ttlMs: number };
+  readonly history: HistoryOptions;
   readonly latestValue: boolean;
   readonly snapshot: ((channel: string) => unknown) | undefined;
 }
@@ -60,7 +60,11 @@ function resolve(namespace: Namespace): ResolvedNamespace {
     publishScope: namespace.publishScope,
     presence,
     joinLeave: presence && (namespace.joinLeave ?? false),
-    history: { size: Math.max(0, namespace.historySize ?? 0), ttlMs: namespace.historyTtlMs ?? DEFAULT_HISTORY_TTL_MS },
+    history: {
+      size: Math.max(0, namespace.historySize ?? 0),
+      ttlMs: namespace.historyTtlMs ?? DEFAULT_HISTORY_TTL_MS,
+      maxBytes: namespace.historyMaxBytes === undefined ? undefined : Math.max(0, namespace.historyMaxBytes),
+    },
     latestValue: namespace.latestValue ?? false,
     snapshot: namespace.snapshot,
   };

@@ -27,6 +27,13 @@ export interface Namespace {
   historySize?: number;
   /** how long a kept publication stays recoverable (default 5 min) */
   historyTtlMs?: number;
+  /**
+   * bound on the bytes of the publications kept for recovery (default none): the oldest are dropped
+   * while the kept ones weigh more, the newest is always kept. Replaying more diffs than one snapshot
+   * of the channel weighs is never cheaper than sending that snapshot, so a channel with a snapshot
+   * gains nothing from keeping more.
+   */
+  historyMaxBytes?: number;
   /** a slow subscriber gets only the newest unsent publication of each channel (default false) */
   latestValue?: boolean;
   /**
@@ -50,6 +57,12 @@ export interface HistoryOptions {
   /** publications to keep; 0 keeps none */
   size: number;
   ttlMs: number;
+  /**
+   * bytes the kept publications may weigh; over it the oldest are dropped, but never the newest.
+   * Each broker measures the encoded form it keeps (MemoryBroker: JSON, RedisBroker: MessagePack),
+   * once, when publishing. Undefined: no byte bound, and nothing is measured.
+   */
+  maxBytes?: number;
 }
 
 export interface HistoryQuery {

@@ -62,6 +62,35 @@ describe('MemoryBroker', () => {
     await broker.close();
   });
 
+  it('stays exact over thousands of publications trimmed by a byte bound', async () => {
+    const { broker } = await startedBroker();
+    const bounded = { size: 1_000, ttlMs: 60_000, maxBytes: 10_000 };
+    // "n" with padding to 1,000 characters: 1,002 bytes of JSON, so 9 fit in 10,000
+    const start = (await broker.history('ch', {}, bounded)).position;
+    for (let n = 1; n <= 5_000; n += 1) await broker.publish('ch', `${n}`.padEnd(1_000), bounded);
+    const result = await broker.history('ch', { since: { epoch: start.epoch, offset: 4_991 } }, bounded);
+    expect(result.recovered).toBe(true);
+    expect(result.publications.map((p) => p.offset)).toEqual([4_992, 4_993, 4_994, 4_995, 4_996, 4_997, 4_998, 4_999, 5_000]);
+    expect((await broker.history('ch', { since: { epoch: start.epoch, offset: 4_990 } }, bounded)).recovered).toBe(false);
+    await broker.close();
+  });
+
+  it('forgets the bytes of publications that expired, so they do not crowd out newer ones', async () => {
+    let now = 0;
+    const { broker } = await startedBroker({ now: () => now });
+    const bounded = { size: 100, ttlMs: 1_000, maxBytes: 3_500 };
+    const kilobyte = 'x'.repeat(1_000);
+    for (let n = 0; n < 3; n += 1) await broker.publish('ch', kilobyte, bounded);
+    now += 1_000;
+    broker.forgetIdleChannels();
+    const since = (await broker.history('ch', {}, bounded)).position;
+    for (let n = 0; n < 3; n += 1) await broker.publish('ch', kilobyte, bounded);
+    const result = await broker.history('ch', { since }, bounded);
+    expect(result.recovered).toBe(true);
+    expect(result.publications.map((p) => p.offset)).toEqual([4, 5, 6]);
+    await broker.close();
+  });
+
   it('refuses to publish before start', async () => {
     await expect(new MemoryBroker().publish('ch', 1, kept)).rejects.toThrow(/start/);
   });

@@ -15,13 +15,72 @@ export interface MemoryBrokerOptions {
 interface ChannelStream {
   readonly epoch: string;
   offset: number;
-  /** ascending by offset and always contiguous: only the oldest ones are ever dropped */
-  kept: Publication[];
+  readonly kept: KeptPublications;
   ttlMs: number;
   lastUsedAt: number;
 }
 
+/**
+ * A channel's kept publications: ascending by offset and always contiguous, because only the oldest
+ * ones are ever dropped. Dropping one moves `#head` instead of copying the rest, and the array is
+ * compacted once the dropped part outgrows the kept part, so a trim costs O(dropped) amortised
+ * rather than O(kept) on every publish.
+ */
+class KeptPublications {
+  #publications: (Publication | undefined)[] = [];
+  /** each one's measured bytes, 0 when it was kept without a byte bound */
+  #sizes: number[] = [];
+  #head = 0;
+  /** the sum of the kept publications' measured bytes */
+  bytes = 0;
+
+  get length(): number {
+    return this.#publications.length - this.#head;
+  }
+
+  oldest(): Publication | undefined {
+    return this.#publications[this.#head];
+  }
+
+  newest(): Publication | undefined {
+    return this.length > 0 ? this.#publications.at(-1) : undefined;
+  }
+
+  /** the kept publications with an offset above `offset`, ascending */
+  after(offset: number): Publication[] {
+    const oldest = this.oldest();
+    if (!oldest) return [];
+    return this.#publications.slice(this.#head + Math.max(0, offset + 1 - oldest.offset)) as Publication[];
+  }
+
+  push(publication: Publication, bytes: number): void {
+    this.#publications.push(publication);
+    this.#sizes.push(bytes);
+    this.bytes += bytes;
+  }
+
+  dropOldest(): void {
+    this.bytes -= this.#sizes[this.#head] ?? 0;
+    this.#publications[this.#head] = undefined;
+    this.#head += 1;
+    if (this.#head >= COMPACT_AFTER && this.#head * 2 >= this.#publications.length) {
+      this.#publications = this.#publications.slice(this.#head);
+      this.#sizes = this.#sizes.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+
+  clear(): void {
+    this.#publications = [];
+    this.#sizes = [];
+    this.#head = 0;
+    this.bytes = 0;
+  }
+}
+
 const DEFAULT_META_TTL_MS = 3_600_000;
+/** dropped slots a channel's kept array may hold before it is compacted */
+const COMPACT_AFTER = 32;
 const silentLogger: HubLogger = { debug() {}, info() {}, warn() {} };
 
 /**
@@ -51,15 +110,17 @@ export class MemoryBroker implements Broker {
 
   async publish(channel: string, data: unknown, history: HistoryOptions): Promise<StreamPosition> {
     const handlers = this.#started();
+    // measured before numbering: data JSON cannot encode (a cycle, a BigInt) fails the publish without using up an offset
+    const bytes = history.size > 0 && history.maxBytes !== undefined ? jsonBytes(data) : 0;
     const now = this.#now();
     const stream = this.#stream(channel, now);
     stream.offset += 1;
     const publication: Publication = { channel, epoch: stream.epoch, offset: stream.offset, data, publishedAt: now };
     if (history.size > 0) {
-      stream.kept.push(publication);
+      stream.kept.push(publication, bytes);
       this.#trim(stream, history, now);
     } else {
-      stream.kept = [];
+      stream.kept.clear();
     }
     this.#deliver('publication', channel, () => handlers.onPublication(publication));
     return { epoch: stream.epoch, offset: stream.offset };
@@ -87,12 +148,12 @@ export class MemoryBroker implements Broker {
     const { since } = query;
     if (since) {
       if (since.epoch !== stream.epoch || since.offset > stream.offset) return { position, publications: [], recovered: false };
-      const publications = stream.kept.filter((p) => p.offset > since.offset);
+      const publications = stream.kept.after(since.offset);
       // kept is contiguous and ends at the current offset, so only its start can leave a gap
       const recovered = since.offset === stream.offset || publications[0]?.offset === since.offset + 1;
       return { position, publications, recovered };
     }
-    const latest = query.latest ? stream.kept.at(-1) : undefined;
+    const latest = query.latest ? stream.kept.newest() : undefined;
     return { position, publications: latest ? [latest] : [], recovered: false };
   }
 
@@ -104,7 +165,7 @@ export class MemoryBroker implements Broker {
   forgetIdleChannels(): void {
     const now = this.#now();
     for (const [channel, stream] of this.#streams) {
-      stream.kept = stream.kept.filter((p) => p.publishedAt + stream.ttlMs > now);
+      dropExpired(stream.kept, stream.ttlMs, now);
       if (stream.kept.length === 0 && now - stream.lastUsedAt >= this.#metaTtlMs) this.#streams.delete(channel);
     }
   }
@@ -124,19 +185,24 @@ export class MemoryBroker implements Broker {
   #stream(channel: string, now: number): ChannelStream {
     let stream = this.#streams.get(channel);
     if (!stream) {
-      stream = { epoch: randomBytes(9).toString('base64url'), offset: 0, kept: [], ttlMs: 0, lastUsedAt: now };
+      stream = { epoch: randomBytes(9).toString('base64url'), offset: 0, kept: new KeptPublications(), ttlMs: 0, lastUsedAt: now };
       this.#streams.set(channel, stream);
     }
     stream.lastUsedAt = now;
     return stream;
   }
 
-  /** Applies the channel's current history options; a namespace may have shrunk them since. */
+  /**
+   * Applies the channel's current history options; a namespace may have shrunk them since. The
+   * byte bound never drops the newest, so `latest` still answers when one publication outweighs it.
+   */
   #trim(stream: ChannelStream, history: HistoryOptions, now: number): void {
     stream.ttlMs = history.ttlMs;
-    let drop = Math.max(0, stream.kept.length - history.size);
-    while (drop < stream.kept.length && stream.kept[drop]!.publishedAt + history.ttlMs <= now) drop += 1;
-    if (drop > 0) stream.kept = stream.kept.slice(drop);
+    const { kept } = stream;
+    while (kept.length > history.size) kept.dropOldest();
+    dropExpired(kept, history.ttlMs, now);
+    if (history.maxBytes === undefined) return;
+    while (kept.length > 1 && kept.bytes > history.maxBytes) kept.dropOldest();
   }
 
   /** A throwing handler is the hub's bug; the publication is already numbered and kept, so log and go on. */
@@ -147,6 +213,16 @@ export class MemoryBroker implements Broker {
       this.#logger.warn({ err, channel, kind }, 'broker handler threw');
     }
   }
+}
+
+function dropExpired(kept: KeptPublications, ttlMs: number, now: number): void {
+  while (kept.length > 0 && kept.oldest()!.publishedAt + ttlMs <= now) kept.dropOldest();
+}
+
+/** JSON.stringify answers undefined for undefined (and functions), which JSON sends as nothing. */
+function jsonBytes(data: unknown): number {
+  const json = JSON.stringify(data) as string | undefined;
+  return json === undefined ? 0 : Buffer.byteLength(json);
 }
 
 export function createMemoryBroker(options?: MemoryBrokerOptions): MemoryBroker {

@@ -93,6 +93,26 @@ describe.skipIf(!url)('RedisBroker', () => {
     });
   });
 
+  it('counts a byte bound from zero again once the kept stream expired', async () => {
+    const broker = await make();
+    await broker.start(recordingHandlers().handlers);
+    const channel = uniqueChannel();
+    const brief = { size: 100, ttlMs: 200, maxBytes: 3_500 };
+    const kilobyte = 'x'.repeat(1_000);
+    for (let n = 0; n < 3; n += 1) await broker.publish(channel, kilobyte, brief);
+    const raw = new Redis(url!);
+    await vi.waitFor(async () => expect(await raw.exists(`${prefix}stream:{${channel}}`)).toBe(0), waitLong);
+    await raw.quit();
+    // had the 3 kB of the expired entries still counted, these would push each other out
+    const since = await broker.publish(channel, kilobyte, brief);
+    await broker.publish(channel, kilobyte, brief);
+    await broker.publish(channel, kilobyte, brief);
+    const result = await broker.history(channel, { since: { epoch: since.epoch, offset: since.offset - 1 } }, brief);
+    expect(result.recovered).toBe(true);
+    expect(result.publications.map((p) => p.offset)).toEqual([4, 5, 6]);
+    await broker.close();
+  });
+
   describe('while its subscriber connection is still in its handshake', () => {
     // ioredis lets SUBSCRIBE out during the handshake; the handshake's INFO then failed in subscriber
     // mode and ioredis reconnected without re-subscribing, so the channel stayed silent.

@@ -16,13 +16,16 @@ export interface RedisBrokerOptions {
 
 /*
  * Keys per channel (the {channel} hash tag keeps one channel's keys in one Cluster slot):
- *   <prefix>meta:{channel}    hash  e = epoch, o = last offset            PEXPIRE metaTtlMs
- *   <prefix>stream:{channel}  stream id 0-<offset>, d = msgpack data, t = publishedAt   PEXPIRE ttlMs
+ *   <prefix>meta:{channel}    hash  e = epoch, o = last offset,             PEXPIRE metaTtlMs
+ *                                   b = bytes of the kept entries (with a byte bound)
+ *   <prefix>stream:{channel}  stream id 0-<offset>, d = msgpack data, t = publishedAt,   PEXPIRE ttlMs
+ *                                   b = length of d (with a byte bound)
  *   <prefix>channel:<channel> pub/sub channel, messages are a msgpack sequence:
  *       'pub', epoch, offset, publishedAt, data   |   'join' | 'leave', ClientInfo
  *
  * A new epoch deletes the stream: once meta has expired, offsets restart at 1 and XADD refuses ids
- * lower than ones a surviving stream already holds.
+ * lower than ones a surviving stream already holds. The byte total counts only while the stream
+ * exists: a deleted or expired stream starts it again from 0.
  */
 const READ_OR_CREATE_EPOCH = `
 local epoch = redis.call('hget', KEYS[1], 'e')
@@ -34,10 +37,48 @@ end
 redis.call('pexpire', KEYS[1], ARGV[2])
 `;
 
-// ARGV: newEpoch, metaTtlMs, pubsubChannel, data, publishedAt, size, ttlMs
-const PUBLISH_LUA = `${READ_OR_CREATE_EPOCH}
+const BYTES_OF_ENTRY = `
+local function bytesOf(fields)
+  for i = 1, #fields, 2 do
+    if fields[i] == 'b' then return tonumber(fields[i + 1]) end
+  end
+  return 0
+end
+`;
+
+// ARGV: newEpoch, metaTtlMs, pubsubChannel, data, publishedAt, size, ttlMs, maxBytes ('' = no bound)
+// With a byte bound, the entries MAXLEN is about to drop are read first so the running total stays
+// exact; then the oldest are XDELed, a few per XRANGE, while over the bound, never the newest.
+const PUBLISH_LUA = `${READ_OR_CREATE_EPOCH}${BYTES_OF_ENTRY}
 local offset = redis.call('hincrby', KEYS[1], 'o', 1)
-if tonumber(ARGV[6]) > 0 then
+local size = tonumber(ARGV[6])
+local maxBytes = tonumber(ARGV[8])
+if size > 0 and maxBytes then
+  local kept = redis.call('xlen', KEYS[2])
+  local total = 0
+  if kept > 0 then total = tonumber(redis.call('hget', KEYS[1], 'b')) or 0 end
+  if kept + 1 > size then
+    for _, entry in ipairs(redis.call('xrange', KEYS[2], '-', '+', 'count', kept + 1 - size)) do
+      total = total - bytesOf(entry[2])
+    end
+  end
+  local bytes = string.len(ARGV[4])
+  redis.call('xadd', KEYS[2], 'maxlen', size, '0-' .. offset, 'd', ARGV[4], 't', ARGV[5], 'b', bytes)
+  total = total + bytes
+  kept = math.min(kept + 1, size)
+  while total > maxBytes and kept > 1 do
+    local ids = {}
+    for _, entry in ipairs(redis.call('xrange', KEYS[2], '-', '+', 'count', math.min(kept - 1, 16))) do
+      if total <= maxBytes then break end
+      total = total - bytesOf(entry[2])
+      table.insert(ids, entry[1])
+    end
+    redis.call('xdel', KEYS[2], unpack(ids))
+    kept = kept - #ids
+  end
+  redis.call('hset', KEYS[1], 'b', total)
+  redis.call('pexpire', KEYS[2], ARGV[7])
+elseif size > 0 then
   redis.call('xadd', KEYS[2], 'maxlen', ARGV[6], '0-' .. offset, 'd', ARGV[4], 't', ARGV[5])
   redis.call('pexpire', KEYS[2], ARGV[7])
 else
@@ -47,9 +88,11 @@ redis.call('publish', ARGV[3], cmsgpack.pack('pub', epoch, offset, tonumber(ARGV
 return {epoch, offset}
 `;
 
-// ARGV: newEpoch, metaTtlMs, mode ('since' | 'latest' | 'none'), sinceEpoch, firstOffset, cutoff, size
-// Returns epoch, offset, then offset, publishedAt, data for each entry newer than cutoff and within
-// the newest size (a namespace may have shrunk size since the stream was trimmed).
+// ARGV: newEpoch, metaTtlMs, mode ('since' | 'latest' | 'none'), sinceEpoch, firstOffset, cutoff, size,
+// maxBytes ('' = no bound). Returns epoch, offset, then offset, publishedAt, data for each entry newer
+// than cutoff, within the newest size and within maxBytes counted from the newest (a namespace may
+// have shrunk its bounds since the stream was trimmed). The entries read are always the newest ones,
+// so their bytes alone say which of them the bound keeps.
 const HISTORY_LUA = `${READ_OR_CREATE_EPOCH}
 local offset = tonumber(redis.call('hget', KEYS[1], 'o'))
 local entries = {}
@@ -58,19 +101,35 @@ if ARGV[3] == 'since' and ARGV[4] == epoch then
 elseif ARGV[3] == 'latest' then
   entries = redis.call('xrevrange', KEYS[2], '+', '-', 'count', 1)
 end
-local out = {epoch, offset}
+local rows = {}
+for _, entry in ipairs(entries) do
+  local fields = entry[2]
+  local row = { offset = tonumber(string.sub(entry[1], 3)), bytes = 0 }
+  for i = 1, #fields, 2 do
+    local name, value = fields[i], fields[i + 1]
+    if name == 'd' then row.data = value elseif name == 't' then row.publishedAt = value elseif name == 'b' then row.bytes = tonumber(value) end
+  end
+  table.insert(rows, row)
+end
 local cutoff = tonumber(ARGV[6])
 local oldest = offset - tonumber(ARGV[7]) + 1
-for _, entry in ipairs(entries) do
-  local fields, data, publishedAt = entry[2], nil, nil
-  for i = 1, #fields, 2 do
-    if fields[i] == 'd' then data = fields[i + 1] elseif fields[i] == 't' then publishedAt = fields[i + 1] end
+local maxBytes = tonumber(ARGV[8])
+if maxBytes then
+  local total = 0
+  for i = #rows, 1, -1 do
+    total = total + rows[i].bytes
+    if total > maxBytes and i < #rows then
+      oldest = math.max(oldest, rows[i].offset + 1)
+      break
+    end
   end
-  local entryOffset = tonumber(string.sub(entry[1], 3))
-  if tonumber(publishedAt) > cutoff and entryOffset >= oldest then
-    table.insert(out, entryOffset)
-    table.insert(out, publishedAt)
-    table.insert(out, data)
+end
+local out = {epoch, offset}
+for _, row in ipairs(rows) do
+  if tonumber(row.publishedAt) > cutoff and row.offset >= oldest then
+    table.insert(out, row.offset)
+    table.insert(out, row.publishedAt)
+    table.insert(out, row.data)
   end
 end
 return out
@@ -143,7 +202,7 @@ export class RedisBroker implements Broker {
       this.#scripts.pulseBrokerPublish(
         this.#metaKey(channel), this.#streamKey(channel),
         newEpoch(), this.#metaTtlMs, this.#pubsubPrefix + channel,
-        packr.pack(data), this.#now(), history.size, history.ttlMs,
+        packr.pack(data), this.#now(), history.size, history.ttlMs, history.maxBytes ?? '',
       ));
     return { epoch, offset };
   }
@@ -190,6 +249,7 @@ export class RedisBroker implements Broker {
       this.#scripts.pulseBrokerHistoryBuffer(
         this.#metaKey(channel), this.#streamKey(channel),
         newEpoch(), this.#metaTtlMs, mode, since?.epoch ?? '', (since?.offset ?? 0) + 1, this.#now() - history.ttlMs, history.size,
+        history.maxBytes ?? '',
       ));
     const epoch = String(reply[0]);
     const offset = Number(reply[1]);

@@ -181,6 +181,73 @@ export function runBrokerContract(name: string, makeBroker: () => Promise<Broker
       expect((await broker.history(channel, { latest: true }, none)).publications).toEqual([]);
     });
 
+    describe('with a byte bound', () => {
+      // ~1 kB each however a broker measures it (1,002 bytes as JSON, 1,003 as MessagePack), so
+      // 3,500 bytes keep three of them.
+      const kilobyte = (n: number) => `${n}`.padEnd(1_000, '.');
+      const threeKb = { size: 100, ttlMs: 60_000, maxBytes: 3_500 };
+
+      it('drops the oldest kept publications once they weigh more than maxBytes', async () => {
+        const start = (await broker.history(channel, {}, threeKb)).position;
+        for (let n = 1; n <= 6; n += 1) await broker.publish(channel, kilobyte(n), threeKb);
+        const fromStart = await broker.history(channel, { since: start }, threeKb);
+        expect(fromStart).toMatchObject({ recovered: false, position: { offset: 6 } });
+        const beforeKept = await broker.history(channel, { since: { epoch: start.epoch, offset: 2 } }, threeKb);
+        expect(beforeKept.recovered).toBe(false);
+        const latest = await broker.history(channel, { latest: true }, threeKb);
+        expect(latest.publications.map((p) => [p.offset, p.data])).toEqual([[6, kilobyte(6)]]);
+      });
+
+      it('still recovers a position inside the kept bytes', async () => {
+        const start = (await broker.history(channel, {}, threeKb)).position;
+        for (let n = 1; n <= 6; n += 1) await broker.publish(channel, kilobyte(n), threeKb);
+        const result = await broker.history(channel, { since: { epoch: start.epoch, offset: 3 } }, threeKb);
+        expect(result.recovered).toBe(true);
+        expect(result.publications.map((p) => [p.offset, p.data])).toEqual([[4, kilobyte(4)], [5, kilobyte(5)], [6, kilobyte(6)]]);
+      });
+
+      it('keeps one publication bigger than maxBytes as the latest, until a newer one replaces it', async () => {
+        const tiny = { size: 100, ttlMs: 60_000, maxBytes: 100 };
+        const first = await broker.publish(channel, 'small', tiny);
+        const big = await broker.publish(channel, kilobyte(2), tiny);
+        expect((await broker.history(channel, { latest: true }, tiny)).publications.map((p) => p.data)).toEqual([kilobyte(2)]);
+        expect(await broker.history(channel, { since: first }, tiny)).toMatchObject({ recovered: true, publications: [{ offset: 2, data: kilobyte(2) }] });
+        expect((await broker.history(channel, { since: { epoch: first.epoch, offset: 0 } }, tiny)).recovered).toBe(false);
+        await broker.publish(channel, 'small again', tiny);
+        expect((await broker.history(channel, { since: big }, tiny)).publications.map((p) => p.data)).toEqual(['small again']);
+        expect((await broker.history(channel, { since: first }, tiny)).recovered).toBe(false);
+      });
+
+      it('keeps whichever of size and maxBytes allows fewer, without miscounting the ones size dropped', async () => {
+        const both = { size: 3, ttlMs: 60_000, maxBytes: 3_500 };
+        const start = (await broker.history(channel, {}, both)).position;
+        for (let n = 1; n <= 10; n += 1) await broker.publish(channel, kilobyte(n), both);
+        const result = await broker.history(channel, { since: { epoch: start.epoch, offset: 7 } }, both);
+        expect(result.recovered).toBe(true);
+        expect(offsetsOf(result.publications)).toEqual([8, 9, 10]);
+        expect((await broker.history(channel, { since: { epoch: start.epoch, offset: 6 } }, both)).recovered).toBe(false);
+      });
+
+      it('applies a maxBytes shrunk since publishing when reading', async () => {
+        const roomy = { size: 100, ttlMs: 60_000, maxBytes: 100_000 };
+        const start = (await broker.history(channel, {}, roomy)).position;
+        for (let n = 1; n <= 5; n += 1) await broker.publish(channel, kilobyte(n), roomy);
+        const shrunk = { ...roomy, maxBytes: 2_500 };
+        expect((await broker.history(channel, { since: start }, shrunk)).recovered).toBe(false);
+        const recent = await broker.history(channel, { since: { epoch: start.epoch, offset: 3 } }, shrunk);
+        expect(recent).toMatchObject({ recovered: true, position: { offset: 5 } });
+        expect(offsetsOf(recent.publications)).toEqual([4, 5]);
+      });
+
+      it('keeps every publication the count allows when there is no byte bound', async () => {
+        const start = (await broker.history(channel, {}, kept)).position;
+        for (let n = 1; n <= 10; n += 1) await broker.publish(channel, kilobyte(n).repeat(100), kept);
+        const result = await broker.history(channel, { since: start }, kept);
+        expect(result.recovered).toBe(true);
+        expect(offsetsOf(result.publications)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      });
+    });
+
     it('hands joins and leaves to onJoin and onLeave', async () => {
       await broker.publishJoin(channel, clientInfo('c1'));
       await broker.publishLeave(channel, clientInfo('c1'));

@@ -10,7 +10,8 @@
 // then answers { id, cmd: 'publish' | 'presence' | 'stats' | 'close', ... } with
 // { id, value } or { id, error }. It exits when told to close or when the parent goes away.
 import { createServer } from 'node:http';
-import { createHub, createRedisBroker, createRedisPresenceStore } from '../../dist/index.js';
+import { createHub } from '../../dist/index.js';
+import { createRedisBroker, createRedisPresenceStore } from '../../dist/redis.js';
 
 /** The parent builds its own hub from these, so both processes always agree. */
 const namespaces = [
