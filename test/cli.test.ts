@@ -53,6 +53,10 @@ describe.skipIf(!built && !process.env.CI)('pulse CLI', () => {
     expect(r.err).toContain('config key "port"');
     expect(r.err).toContain('"eighty"');
     expect(r.err).toContain('PULSE_PORT');
+    const heap = pulse(['serve'], { ...freshData(), PULSE_HEAP_GROWTH_PERCENT: '-5' });
+    expect(heap.code).toBe(78);
+    expect(heap.err).toContain('config key "memory.heap_growth_percent"');
+    expect(heap.err).toContain('PULSE_HEAP_GROWTH_PERCENT');
   });
 });
 

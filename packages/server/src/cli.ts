@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { tokenCreate, userAdd } from './cli/commands.js';
+import { applyHeapPolicy } from './cli/heap-policy.js';
 import { dbStats } from './cli/db-stats.js';
 import { USAGE, UsageError } from './cli/usage.js';
 import { ConfigError, loadConfig } from './config/index.js';
@@ -14,6 +15,7 @@ const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.
 
 async function serve(demoMode: boolean): Promise<void> {
   let loaded = loadConfig();
+  applyHeapPolicy(loaded.config.memory.heap_growth_percent);
   const logger = createLogger(loaded.config.log.level);
   if (loaded.file) logger.info({ file: loaded.file }, 'read configuration file');
   const demo = demoMode ? await startDemo(logger) : undefined;
@@ -42,7 +44,9 @@ async function serve(demoMode: boolean): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGHUP', () => {
     try {
-      const { applied, needRestart } = pulse.reload(loadConfig().config);
+      const next = loadConfig().config;
+      const { applied, needRestart } = pulse.reload(next);
+      applyHeapPolicy(next.memory.heap_growth_percent);
       logger.info({ applied, needRestart }, applied.length || needRestart.length ? 'configuration reloaded' : 'configuration reloaded; nothing changed');
     } catch (err) {
       logger.error({ err: (err as Error).message }, 'configuration not reloaded: the new values are invalid; keeping the old ones');
@@ -54,6 +58,7 @@ async function serve(demoMode: boolean): Promise<void> {
 /** `pulse worker`: runs uptime checks from the Redis queue the servers fill (issue 7). */
 async function worker(name: string | undefined): Promise<number> {
   const { config } = loadConfig();
+  applyHeapPolicy(config.memory.heap_growth_percent);
   if (!config.redis_url) {
     console.error('pulse: `pulse worker` takes its checks from Redis: set redis_url (PULSE_REDIS_URL) to the URL the servers use');
     return 78;

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createHub, createMemoryBroker, createMemoryPresenceStore, createRedisBroker, createRedisPresenceStore, type Hub } from '@pulse/hub';
+import { createHub, createMemoryBroker, createMemoryPresenceStore, type Hub } from '@pulse/hub';
+import type { RedisBrokerOptions, RedisPresenceStoreOptions } from '@pulse/hub/redis';
 import type { Resource } from '@pulse/protocol';
 import type { Logger } from 'pino';
 import { createAgentService, createInstallAssets, defaultAgentAssetsDir } from './agents/index.js';
@@ -137,7 +138,7 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
   await monitorResults.init();
   const pushLedger = createPushLedger();
   const agentPool = new HttpAgentPool();
-  const scheduler = createMonitorScheduler(config, {
+  const scheduler = await createMonitorScheduler(config, {
     run: createCheckRunner({ workerName: 'local', now, agentPool, pushLedger }),
     onResult: (result) => {
       monitorResults.onResult(result).catch((err: unknown) => monitorLogger.error({ err, monitorId: result.monitorId }, 'could not apply a check result'));
@@ -199,11 +200,12 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
   const hubLogger = logger.child({ component: 'hub' });
   // PULSE_REDIS_URL shares publications, history and presence with every other process on it.
   const redis = config.redis_url ? { url: config.redis_url, prefix: `${config.redis_prefix}hub:`, logger: hubLogger } : undefined;
+  const { broker, presence } = redis ? await createRedisHubParts(redis) : { broker: createMemoryBroker(), presence: createMemoryPresenceStore() };
   const latency = createLatencyHistogram();
   const hub = createHub({
     namespaces: pulseNamespaces(registry, alerts, apm),
-    broker: redis ? createRedisBroker(redis) : createMemoryBroker(),
-    presence: redis ? createRedisPresenceStore(redis) : createMemoryPresenceStore(),
+    broker,
+    presence,
     limits: {
       maxFrameBytes: config.hub.max_frame_bytes,
       maxQueueBytes: config.hub.max_queue_bytes,
@@ -303,4 +305,10 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
       logger.info('Pulse stopped');
     },
   };
+}
+
+/** @pulse/hub/redis is imported only when Redis is configured: it loads ioredis (~55 modules). */
+async function createRedisHubParts(options: RedisBrokerOptions & RedisPresenceStoreOptions) {
+  const { createRedisBroker, createRedisPresenceStore } = await import('@pulse/hub/redis');
+  return { broker: createRedisBroker(options), presence: createRedisPresenceStore(options) };
 }

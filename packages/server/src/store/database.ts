@@ -1,8 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
 import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
 import * as initial from './migrations/001-initial.js';
 import * as metricHistory from './migrations/002-metric-history.js';
 import * as agents from './migrations/003-agents.js';
@@ -45,8 +43,11 @@ export async function openDatabase(options: { url?: string | undefined; dataDir:
   const url = options.url;
   let kysely: Kysely<Database>;
   let dialect: Dialect;
+  // Each driver is imported only for its own dialect: pg and its type parsers (~30 modules) would
+  // otherwise stay loaded in every SQLite server, and the SQLite addon in every PostgreSQL one.
   if (url && /^postgres(ql)?:\/\//.test(url)) {
     dialect = 'postgres';
+    const { default: pg } = await import('pg');
     // Epoch milliseconds are bigint columns; pg hands those back as strings unless told otherwise.
     const types = { getTypeParser: (oid: number, format?: string) => oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format as 'text') };
     kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 10, types }) }) });
@@ -54,6 +55,7 @@ export async function openDatabase(options: { url?: string | undefined; dataDir:
     dialect = 'sqlite';
     const file = url ? url.replace(/^sqlite:(\/\/)?/, '') : resolve(options.dataDir, 'pulse.db');
     if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true });
+    const { default: SqliteDatabase } = await import('better-sqlite3');
     const sqlite = new SqliteDatabase(file);
     // WAL + NORMAL: durable across process crashes, far fewer fsyncs (SSD wear is a user complaint).
     sqlite.pragma('journal_mode = WAL');

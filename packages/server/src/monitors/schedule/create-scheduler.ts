@@ -1,7 +1,6 @@
 import { hostname } from 'node:os';
-import { startCheckWorker, type CheckWorker } from './check-worker.js';
+import type { CheckWorker } from './check-worker.js';
 import { createLocalScheduler, DEFAULT_CONCURRENCY, type ScheduleLogger } from './scheduler-local.js';
-import { createQueueScheduler } from './scheduler-queue.js';
 import type { CheckRunner, CheckScheduler, ResultHandler, Timers } from './types.js';
 
 /** The configuration keys the choice depends on (config/schema.ts). */
@@ -25,14 +24,17 @@ export type MonitorScheduler = CheckScheduler & { readonly mode: 'local' | 'queu
 /**
  * In process without `redis_url`; with it, a BullMQ queue worked by `pulse worker` processes and,
  * unless monitors.local_worker is false, by this server too (started and stopped with the scheduler).
+ * The queue's modules are imported only then: BullMQ brings ~250 modules (with ioredis, its own semver
+ * and cron-parser) that would otherwise stay loaded in every server.
  */
-export function createMonitorScheduler(config: SchedulerConfig, deps: SchedulerDeps): MonitorScheduler {
+export async function createMonitorScheduler(config: SchedulerConfig, deps: SchedulerDeps): Promise<MonitorScheduler> {
   const now = deps.now ?? Date.now;
   const concurrency = config.monitors.concurrency ?? DEFAULT_CONCURRENCY;
   if (!config.redis_url) {
     return { mode: 'local', ...createLocalScheduler({ run: deps.run, onResult: deps.onResult, now, timers: deps.timers, concurrency, logger: deps.logger }) };
   }
   const redisUrl = config.redis_url;
+  const [{ createQueueScheduler }, { startCheckWorker }] = await Promise.all([import('./scheduler-queue.js'), import('./check-worker.js')]);
   const queued = createQueueScheduler({
     redisUrl, prefix: config.redis_prefix, onResult: deps.onResult, now, timers: deps.timers, logger: deps.logger, runLocal: deps.run,
   });

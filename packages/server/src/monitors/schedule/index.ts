@@ -1,8 +1,9 @@
 export { createMonitorScheduler, type MonitorScheduler, type SchedulerConfig, type SchedulerDeps } from './create-scheduler.js';
 export { createCheckRunner, type CheckRunnerOptions } from './check-runner.js';
 export { createLocalScheduler, DEFAULT_CONCURRENCY, type LocalSchedulerOptions, type ScheduleLogger } from './scheduler-local.js';
-export { createQueueScheduler, type QueueSchedulerOptions } from './scheduler-queue.js';
-export { startCheckWorker, type CheckWorker, type CheckWorkerOptions } from './check-worker.js';
+// Types only: the BullMQ parts (scheduler-queue.ts, check-worker.ts) are imported where Redis is configured.
+export type { QueueSchedulerOptions } from './scheduler-queue.js';
+export type { CheckWorker, CheckWorkerOptions } from './check-worker.js';
 export { HARD_TIMEOUT_MARGIN_MS } from './run-deadline.js';
 export { phaseOf } from './slots.js';
 export {

@@ -2,7 +2,6 @@ import { hostname } from 'node:os';
 import { MONITOR_LIMITS } from '@pulse/protocol';
 import { HttpAgentPool } from '../checks/index.js';
 import { createCheckRunner } from './check-runner.js';
-import { startCheckWorker } from './check-worker.js';
 import { HARD_TIMEOUT_MARGIN_MS } from './run-deadline.js';
 import type { ScheduleLogger } from './scheduler-local.js';
 
@@ -20,6 +19,8 @@ export interface WorkerProcessOptions {
 /** `pulse worker`: the real checks on the shared queue, until close() (which lets running ones finish). */
 export async function startWorkerProcess(opts: WorkerProcessOptions): Promise<{ name: string; close(): Promise<void> }> {
   const name = opts.name ?? `${hostname()}:${process.pid}`;
+  // cli.ts imports this module for every command, `pulse serve` too: BullMQ is imported only here.
+  const { startCheckWorker } = await import('./check-worker.js');
   const agentPool = new HttpAgentPool();
   const worker = startCheckWorker({
     redisUrl: opts.redisUrl, prefix: opts.redisPrefix, concurrency: opts.concurrency, workerName: name,

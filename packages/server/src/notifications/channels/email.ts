@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import nodemailer from 'nodemailer';
 import { z } from 'zod';
 import { defineChannel, DeliveryError } from '../channel.js';
 import { headline, plainText, simpleHtml } from '../message.js';
@@ -37,6 +36,8 @@ export const emailChannel = defineChannel({
   secretKeys: ['password'],
   configSchema,
   async send(n, config, { signal }) {
+    // nodemailer (~40 modules) is imported on the first mail, not into every server.
+    const { default: nodemailer } = await import('nodemailer');
     const transport = nodemailer.createTransport({
       host: config.host,
       port: config.port ?? DEFAULT_PORT[config.security],
