@@ -1,7 +1,7 @@
 import { applyResourcePatch, type Resource } from '@pulse/protocol';
 import { describe, expect, it } from 'vitest';
 import type { ObservedResource } from './observation.js';
-import { createRegistry, type RegistryChange } from './registry.js';
+import { createRegistry, type RegistryChange, sameJson } from './registry.js';
 
 const host = (over: Partial<ObservedResource> = {}): ObservedResource => ({
   id: 'host:a', type: 'host', name: 'a', source: 'local', status: 'online',
@@ -197,5 +197,30 @@ describe('registry identity matching', () => {
     expect(after.get(`host:${MID}`)!.status).toBe('online');
     after.apply({ source: 'local', at: 11, resources: [local()], complete: true });
     expect(after.get(`host:${MID}`)!.details.alsoSeenBy).toEqual(['agent:a1']);
+  });
+});
+
+describe('sameJson', () => {
+  it('compares as the JSON text would, without making it', () => {
+    expect(sameJson({ a: [1, { b: 'x' }], c: null }, { c: null, a: [1, { b: 'x' }] })).toBe(true);
+    expect(sameJson({ a: 1, gone: undefined }, { a: 1 })).toBe(true);
+    expect(sameJson({ a: 1 }, { a: 1, b: 2 })).toBe(false);
+    expect(sameJson({ a: 1, b: 2 }, { a: 1 })).toBe(false);
+    expect(sameJson([1, 2], [2, 1])).toBe(false);
+    expect(sameJson([1, 2], { 0: 1, 1: 2 })).toBe(false);
+    expect(sameJson({ a: [1] }, { a: [1, 2] })).toBe(false);
+    expect(sameJson({ a: { b: { c: 1 } } }, { a: { b: { c: 2 } } })).toBe(false);
+    expect(sameJson(0, '0')).toBe(false);
+    expect(sameJson(null, {})).toBe(false);
+    expect(sameJson(Number.NaN, Number.NaN)).toBe(true);
+    expect(sameJson(new Date(5), new Date(5))).toBe(true);
+    expect(sameJson(new Date(5), new Date(6))).toBe(false);
+  });
+
+  it('lets a diff carry a detail whose nested value changed, and only that one', () => {
+    const registry = createRegistry();
+    registry.apply({ source: 'local', at: 1, resources: [host({ details: { cores: [10, 20], os: { name: 'Debian', version: '12' } } })], complete: true });
+    const change = registry.apply({ source: 'local', at: 2, resources: [host({ details: { os: { version: '13', name: 'Debian' }, cores: [10, 20] } })], complete: true });
+    expect(change.diff.upsert).toEqual([{ id: 'host:a', details: { os: { version: '13', name: 'Debian' } }, lastSeen: 2 }]);
   });
 });
