@@ -76,7 +76,8 @@ export function createPvePoller(options: PvePollerOptions = {}): ProductPoller {
 
       const out = assemble(context, resources, names, online);
       const known = new Set(resources.map((r) => r.id));
-      cache.retain((key) => keepKey(key, names, known));
+      const nodeSet = new Set(names);
+      cache.retain((key) => keepKey(key, nodeSet, known));
       return { resources: out, nodes: names, problems };
     },
   };
@@ -87,6 +88,7 @@ export function createPvePoller(options: PvePollerOptions = {}): ProductPoller {
     const rrd: Record<string, A.NodeRrdPoint[]> = {};
     const updates: Record<string, A.AptUpdate[]> = {};
     const errors: Record<string, { code: string; message: string }> = {};
+    const isOnline = new Set(online);
     const tasks: A.Task[] = [];
     const out: ObservedResource[] = [];
     for (const node of names) {
@@ -94,7 +96,7 @@ export function createPvePoller(options: PvePollerOptions = {}): ProductPoller {
       // A status older than a few cycles is not a claim about now: the node shows its error instead.
       if (s && context.at - s.at < 6 * 60_000) status[node] = s.value;
       const err = cache.error(`status/${node}`);
-      if (err && online.includes(node)) errors[node] = { code: err.code, message: err.message };
+      if (err && isOnline.has(node)) errors[node] = { code: err.code, message: err.message };
       const r = cache.get<A.NodeRrdPoint[]>(`rrd/${node}`);
       if (r) rrd[node] = r.value;
       const u = cache.get<A.AptUpdate[]>(`updates/${node}`);
@@ -126,9 +128,9 @@ export function createPvePoller(options: PvePollerOptions = {}): ProductPoller {
 }
 
 /** Cache keys of nodes and guests that still exist; everything else is forgotten. */
-function keepKey(key: string, nodes: readonly string[], resourceIds: ReadonlySet<string>): boolean {
-  const [kind, second] = key.split('/');
+function keepKey(key: string, nodes: ReadonlySet<string>, resourceIds: ReadonlySet<string>): boolean {
+  const [kind, second] = key.split('/', 2);
   if (kind === 'qemu' || kind === 'lxc') return resourceIds.has(`${kind}/${second}`);
   if (kind === 'ceph' || kind === 'ceph-df') return true;
-  return second !== undefined && nodes.includes(second);
+  return second !== undefined && nodes.has(second);
 }
