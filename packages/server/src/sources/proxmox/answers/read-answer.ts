@@ -16,14 +16,40 @@ export interface Answer<T> {
   problems: string[];
 }
 
-/** Finds the problems recorded by listOf anywhere in the output, with the path that leads there. */
-function collect(value: unknown, path: string, out: string[], seen: Set<object>): void {
+/**
+ * Finds the problems recorded by listOf anywhere in the output, with the path that leads there.
+ * The path is a stack of segments joined only when a problem is found: building a string per
+ * field made /cluster/resources (thousands of rows, every cycle) allocate one per value read.
+ */
+function collect(value: unknown, path: Array<string | number>, out: string[], seen: Set<object>): void {
   if (typeof value !== 'object' || value === null || seen.has(value)) return;
   seen.add(value);
   const problems = droppedProblems(value);
-  if (problems) for (const p of problems) out.push(`${path}${p}`);
-  if (Array.isArray(value)) value.forEach((v, i) => collect(v, `${path}[${i}]`, out, seen));
-  else for (const [k, v] of Object.entries(value)) collect(v, path ? `${path}.${k}` : k, out, seen);
+  if (problems) for (const p of problems) out.push(`${pathText(path)}${p}`);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (typeof item !== 'object' || item === null) continue;
+      path.push(i);
+      collect(item, path, out, seen);
+      path.pop();
+    }
+    return;
+  }
+  for (const k in value) {
+    const item = (value as Record<string, unknown>)[k];
+    if (typeof item !== 'object' || item === null) continue;
+    path.push(k);
+    collect(item, path, out, seen);
+    path.pop();
+  }
+}
+
+/** `a.b[2].c`, as the problems name where they are. */
+function pathText(path: ReadonlyArray<string | number>): string {
+  let text = '';
+  for (const part of path) text += typeof part === 'number' ? `[${part}]` : text ? `.${part}` : part;
+  return text;
 }
 
 /**
@@ -40,6 +66,6 @@ export function readAnswer<S extends z.ZodType>(schema: S, data: unknown, what: 
     );
   }
   const problems: string[] = [];
-  collect(parsed.data, '', problems, new Set());
+  collect(parsed.data, [], problems, new Set());
   return { value: parsed.data, dropped: problems.length, problems: problems.map((p) => `${what} ${p}`) };
 }
