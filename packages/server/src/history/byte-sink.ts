@@ -1,6 +1,7 @@
 /**
  * A growing byte array written with LEB128 varints, for encoders that append sample by sample (the
- * open chunk, the head-log batch). A plain `number[]` costs 8 bytes a byte; this costs one.
+ * head-log batch; open chunks write the same way into shared slabs, ChunkSlabs). A plain `number[]`
+ * costs 8 bytes a byte; this costs one.
  */
 export class ByteSink {
   bytes: Uint8Array;

@@ -1,10 +1,17 @@
 import { decodeChunk } from './chunk-codec.js';
 import { decodeRollupChunk, encodeRollupChunk } from './chunk-format.js';
 import type { ChunkRow, ChunkStorage, RollupState } from './chunk-storage.js';
-import type { OpenChunk } from './open-chunk.js';
+import type { Points } from './open-chunk.js';
 import { type Buckets, emptyBuckets, mergeBuckets, rangeIndices, rollupBuckets, rollupRaw } from './rollup.js';
 import { floorTo, ROLLUP_CHUNK_SPAN_MS, ROLLUP_GRACE_MS, ROLLUP_SOURCE, ROLLUP_TIERS, ROLLUP_UNIT_MS, type RollupTier } from './tiers.js';
 import { type RetentionMs, type Tier, TIER_STEP_MS, TIERS } from './types.js';
+
+/** Where an open raw chunk (of series `id`) starts and ends. */
+export interface OpenSpan {
+  id: number;
+  start: number;
+  end: number;
+}
 
 export interface MaintenanceContext {
   storage: ChunkStorage;
@@ -13,8 +20,8 @@ export interface MaintenanceContext {
   /** rollup progress per tier, updated in place as windows complete */
   rollup: Partial<Record<Tier, RollupState>>;
   /** open raw chunks held in memory: newer than (or absent from) storage */
-  openChunks: () => readonly { id: number; chunk: OpenChunk }[];
-  openChunk: (id: number) => OpenChunk | undefined;
+  openChunks: () => readonly OpenSpan[];
+  openChunk: (id: number) => (OpenSpan & { points(): Points }) | undefined;
   batches: number;
   seriesPerBatch: number;
   onWrite(bytes: number): void;
@@ -107,8 +114,8 @@ async function sourceSeries(ctx: MaintenanceContext, source: Tier, from: number,
   const stored = await ctx.storage.seriesWithChunks(source, from, to, after, ctx.seriesPerBatch);
   if (source !== 'raw') return stored;
   const ids = new Set(stored);
-  for (const { id, chunk } of ctx.openChunks()) {
-    if (id > after && chunk.start <= to && chunk.end >= from) ids.add(id);
+  for (const chunk of ctx.openChunks()) {
+    if (chunk.id > after && chunk.start <= to && chunk.end >= from) ids.add(chunk.id);
   }
   return [...ids].sort((a, b) => a - b).slice(0, ctx.seriesPerBatch);
 }
@@ -116,7 +123,7 @@ async function sourceSeries(ctx: MaintenanceContext, source: Tier, from: number,
 async function firstSourceStart(ctx: MaintenanceContext, source: Tier, t: number): Promise<number | undefined> {
   let first = await ctx.storage.firstChunkStart(source, t);
   if (source === 'raw') {
-    for (const { chunk } of ctx.openChunks()) {
+    for (const chunk of ctx.openChunks()) {
       if (chunk.end >= t && (first === undefined || chunk.start < first)) first = chunk.start;
     }
   }

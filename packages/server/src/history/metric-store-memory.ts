@@ -6,7 +6,7 @@ import { type MetricStore, type RetentionMs, type Tier, TIERS } from './types.js
  * Chunks in plain maps: the "no disk writes" mode. The head log is kept as well (it is what a flush
  * hands over), which costs memory only for the few minutes between checkpoints.
  */
-function createMemoryChunkStorage(): ChunkStorage {
+export function createMemoryChunkStorage(): ChunkStorage {
   const series: SeriesRow[] = [];
   /** tier → series id → chunks sorted by start */
   const chunks = new Map<Tier, Map<number, ChunkRow[]>>(TIERS.map((t) => [t, new Map()]));

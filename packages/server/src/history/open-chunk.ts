@@ -1,5 +1,7 @@
-import { ByteSink, ByteSource, decimalsOf, MAX_MANTISSA, pow10, unzigzag, zigzag } from './byte-sink.js';
+import { ByteSource, decimalsOf, MAX_MANTISSA, pow10, unzigzag, zigzag } from './byte-sink.js';
 import { encodeChunk } from './chunk-codec.js';
+import { ChunkSlabs } from './chunk-slabs.js';
+import { fit } from './columns.js';
 import { rhythmTolerance } from './precision.js';
 import { lowerBound } from './rollup.js';
 import type { RawChunkLimits } from './tiers.js';
@@ -23,84 +25,166 @@ export interface Points {
   v: number[];
 }
 
+const UNLOADED = 0;
+const NONE = 1;
+const OPEN = 2;
+/** unsavedSince of a chunk whose stored row is current (head-log seqs are never negative) */
+const SAVED = -1;
+
 /**
- * The newest raw chunk of a series while it fills, encoded as it grows: 50,000 series × 120 points as
+ * The newest raw chunk of each series while it fills, encoded as it grows: 50,000 series × 120 points as
  * plain arrays held ~120 MB (bench/proxmox), encoded they hold ~3 bytes a point. Each point is a
  * varint of zigzag(delta of delta) × 16 + kind, then for kind 0..14 the varint zigzag of the mantissa
  * (v × 10^kind) less the previous value's at that scale, for kind 15 a float64: byte-aligned and
  * appendable, unlike the chunk codec, whose per-chunk bit widths need all the points first. A chunk is
  * re-encoded with the codec when it is stored. A point before the last (a late sample, rare) decodes
  * the chunk, inserts and encodes it again.
+ *
+ * Chunks are kept by series number (SeriesIndex) in typed columns (45 B a series), their bytes in
+ * shared slabs (ChunkSlabs), not as an object per series: a chunk object with its own Uint8Array and
+ * ArrayBuffer held ~300 B of heap and a backing store sized by doubling (bench/history-memory: the
+ * store's heap + external per series went from 920 B to 452). A series' chunk is unloaded (the stored
+ * latest chunk is the truth), none (the series has no raw chunk), or open.
  */
-export class OpenChunk extends ByteSink {
+export class OpenChunks {
+  readonly #bytes: ChunkSlabs;
+  #state = new Uint8Array(0);
+  #start = new Float64Array(0);
   /** the last point's t */
-  end: number;
-  count = 0;
-  /** head-log seq of the oldest change not yet in a stored chunk row; undefined while the stored row is current */
-  unsavedSince: number | undefined;
-  #lastDelta = 0;
-  #lastV = 0;
+  #end = new Float64Array(0);
+  #count = new Int32Array(0);
+  /** the interval between the last two points (0 with fewer than two) */
+  #lastDelta = new Float64Array(0);
+  #lastV = new Float64Array(0);
+  /** head-log seq of the oldest change not yet in a stored chunk row, or SAVED */
+  #unsaved = new Float64Array(0);
 
-  constructor(readonly start: number, capacity = 32) {
-    super(capacity);
-    this.end = start;
+  constructor(bytes = new ChunkSlabs()) {
+    this.#bytes = bytes;
   }
 
-  static of(start: number, t: readonly number[], v: readonly number[], unsavedSince?: number): OpenChunk {
-    const chunk = new OpenChunk(start, t.length * 4 + 8);
-    for (let i = 0; i < t.length; i++) chunk.push(t[i]!, v[i]!);
-    chunk.unsavedSince = unsavedSince;
-    return chunk;
+  /** Whether the series' chunk was loaded from storage (open, or known to be none). */
+  isLoaded(s: number): boolean {
+    return (this.#state[s] ?? UNLOADED) !== UNLOADED;
   }
 
-  get lastValue(): number {
-    return this.#lastV;
+  /** Whether the series has an open chunk. */
+  has(s: number): boolean {
+    return this.#state[s] === OPEN;
   }
 
-  /** The interval between the last two points (0 with fewer than two). */
-  get lastInterval(): number {
-    return this.#lastDelta;
+  start(s: number): number {
+    return this.#start[s]!;
+  }
+
+  end(s: number): number {
+    return this.#end[s]!;
+  }
+
+  count(s: number): number {
+    return this.#count[s]!;
+  }
+
+  /** Encoded bytes of the open chunk. */
+  length(s: number): number {
+    return this.#bytes.length(s);
+  }
+
+  lastValue(s: number): number {
+    return this.#lastV[s]!;
+  }
+
+  lastInterval(s: number): number {
+    return this.#lastDelta[s]!;
+  }
+
+  /** undefined while the stored row is current */
+  unsavedSince(s: number): number | undefined {
+    const seq = this.#unsaved[s];
+    return seq === undefined || seq === SAVED || this.#state[s] !== OPEN ? undefined : seq;
+  }
+
+  setUnsavedSince(s: number, seq: number | undefined): void {
+    this.#unsaved[s] = seq ?? SAVED;
+  }
+
+  /** The series has no raw chunk. */
+  setNone(s: number): void {
+    this.#fit(s);
+    this.#state[s] = NONE;
+    this.#bytes.release(s);
+  }
+
+  /** Forgets the series' chunk: what is stored is the truth again. */
+  unload(s: number): void {
+    if (s >= this.#state.length) return;
+    this.#state[s] = UNLOADED;
+    this.#bytes.release(s);
+  }
+
+  unloadAll(): void {
+    this.#state.fill(UNLOADED);
+    this.#bytes.clear();
+  }
+
+  /** Starts an empty chunk at `start`, in the room of the one before. */
+  begin(s: number, start: number): void {
+    this.#fit(s);
+    this.#state[s] = OPEN;
+    this.#bytes.truncate(s);
+    this.#reset(s, start);
+    this.#unsaved[s] = SAVED;
+  }
+
+  /** Opens a chunk holding `t`, `v` (a stored one, decoded). */
+  load(s: number, start: number, t: readonly number[], v: readonly number[]): void {
+    this.begin(s, start);
+    for (let i = 0; i < t.length; i++) this.push(s, t[i]!, v[i]!);
   }
 
   /** Appends a point at or after `end`. */
-  push(t: number, v: number): void {
-    const delta = this.count === 0 ? 0 : t - this.end;
+  push(s: number, t: number, v: number): void {
+    const count = this.#count[s]!;
+    const delta = count === 0 ? 0 : t - this.#end[s]!;
     const kind = decimalsOf(v, MAX_DECIMALS);
-    this.varint(zigzag(delta - this.#lastDelta) * 16 + (kind < 0 ? FLOAT : kind));
-    if (kind < 0) this.float64(v);
-    else this.varint(zigzag(Math.round(v * pow10(kind)) - baseOf(this.#lastV, kind)));
-    this.#lastDelta = delta;
-    this.#lastV = v;
-    this.end = t;
-    this.count++;
+    this.#bytes.varint(s, zigzag(delta - this.#lastDelta[s]!) * 16 + (kind < 0 ? FLOAT : kind));
+    if (kind < 0) this.#bytes.float64(s, v);
+    else this.#bytes.varint(s, zigzag(Math.round(v * pow10(kind)) - baseOf(this.#lastV[s]!, kind)));
+    this.#lastDelta[s] = delta;
+    this.#lastV[s] = v;
+    this.#end[s] = t;
+    this.#count[s] = count + 1;
   }
 
-  points(): Points {
-    const t = new Array<number>(this.count);
-    const v = new Array<number>(this.count);
-    const src = new ByteSource(this.bytes, this.length);
-    let [at, delta, value] = [this.start, 0, 0];
-    for (let i = 0; i < this.count; i++) {
+  points(s: number): Points {
+    const count = this.#count[s]!;
+    const t = new Array<number>(count);
+    const v = new Array<number>(count);
+    const at = this.#bytes.offset(s);
+    const src = new ByteSource(this.#bytes.slab(s), at + this.#bytes.length(s));
+    src.at = at;
+    let [time, delta, value] = [this.#start[s]!, 0, 0];
+    for (let i = 0; i < count; i++) {
       const header = src.varint();
       const kind = header % 16;
       delta += unzigzag((header - kind) / 16);
-      at += delta;
+      time += delta;
       value = kind === FLOAT ? src.float64() : (baseOf(value, kind) + unzigzag(src.varint())) / pow10(kind);
-      t[i] = at;
+      t[i] = time;
       v[i] = value;
     }
     return { t, v };
   }
 
   /** The chunk codec's bytes, as stored. */
-  encode(): Uint8Array {
-    const { t, v } = this.points();
+  encode(s: number): Uint8Array {
+    const { t, v } = this.points(s);
     return encodeChunk(t, v);
   }
 
   /** Sets `v` at `t` inside the chunk (after `start`, before or at `end`); false when it was already there. */
-  put(t: number, v: number): boolean {
-    const p = this.points();
+  put(s: number, t: number, v: number): boolean {
+    const p = this.points(s);
     const at = lowerBound(p.t, t);
     if (p.t[at] === t) {
       if (Object.is(p.v[at], v)) return false;
@@ -109,9 +193,30 @@ export class OpenChunk extends ByteSink {
       p.t.splice(at, 0, t);
       p.v.splice(at, 0, v);
     }
-    [this.length, this.count, this.#lastDelta, this.#lastV] = [0, 0, 0, 0];
-    for (let i = 0; i < p.t.length; i++) this.push(p.t[i]!, p.v[i]!);
+    this.#bytes.truncate(s);
+    this.#reset(s, this.#start[s]!);
+    for (let i = 0; i < p.t.length; i++) this.push(s, p.t[i]!, p.v[i]!);
     return true;
+  }
+
+  #reset(s: number, start: number): void {
+    this.#start[s] = start;
+    this.#end[s] = start;
+    this.#count[s] = 0;
+    this.#lastDelta[s] = 0;
+    this.#lastV[s] = 0;
+  }
+
+  #fit(s: number): void {
+    if (s < this.#state.length) return;
+    this.#state = fit(this.#state, s);
+    this.#start = fit(this.#start, s);
+    this.#end = fit(this.#end, s);
+    this.#count = fit(this.#count, s);
+    this.#lastDelta = fit(this.#lastDelta, s);
+    this.#lastV = fit(this.#lastV, s);
+    this.#unsaved = fit(this.#unsaved, s);
+    this.#bytes.fit(s);
   }
 }
 
@@ -136,32 +241,33 @@ function onRhythm(t: number, last: number, interval: number): number {
 }
 
 /**
- * Applies one sample to `series.open`. A sample a few ms off its series' rhythm is put on it. A sample
- * after the last point is appended, or starts a new chunk when the open one is full ('closed': the
- * caller kept the old one). One inside the chunk is inserted in order (a source that answers a little
- * late); one at an existing time replaces that point. One before the chunk's start is 'late': its chunk
- * is closed and stored, and rewriting closed chunks for stragglers is not worth it.
+ * Applies one sample to series `s`'s open chunk (loaded: open or none). A sample a few ms off its
+ * series' rhythm is put on it. A sample after the last point is appended, or starts a new chunk when
+ * the open one is full ('closed': `onClose` was called first, while the full one could still be read).
+ * One inside the chunk is inserted in order (a source that answers a little late); one at an existing
+ * time replaces that point. One before the chunk's start is 'late': its chunk is closed and stored, and
+ * rewriting closed chunks for stragglers is not worth it.
  */
-export function applySample(series: { open: OpenChunk | null }, t: number, v: number, limits: RawChunkLimits): SampleEffect {
-  const open = series.open;
-  if (open === null) {
-    (series.open = new OpenChunk(t)).push(t, v);
+export function applySample(chunks: OpenChunks, s: number, t: number, v: number, limits: RawChunkLimits, onClose?: (s: number) => void): SampleEffect {
+  if (!chunks.has(s)) {
+    if (!chunks.isLoaded(s)) throw new Error(`series ${s}: a sample applied before its chunk was loaded`);
+    chunks.begin(s, t);
+    chunks.push(s, t, v);
     return 'changed';
   }
-  if (t < open.start) return 'late';
-  const last = open.end;
-  if (t > last && open.count >= 2) t = onRhythm(t, last, open.lastInterval);
+  if (t < chunks.start(s)) return 'late';
+  const last = chunks.end(s);
+  if (t > last && chunks.count(s) >= 2) t = onRhythm(t, last, chunks.lastInterval(s));
   if (t > last) {
-    if (open.count >= limits.maxPoints || t - open.start >= limits.maxSpanMs) {
-      // The last chunk's size is the best guess of the next one's, which saves the doublings.
-      (series.open = new OpenChunk(t, open.length + 16)).push(t, v);
+    if (chunks.count(s) >= limits.maxPoints || t - chunks.start(s) >= limits.maxSpanMs) {
+      onClose?.(s);
+      chunks.begin(s, t);
+      chunks.push(s, t, v);
       return 'closed';
     }
-    open.push(t, v);
+    chunks.push(s, t, v);
     return 'changed';
   }
-  if (t === last) {
-    if (Object.is(open.lastValue, v)) return 'same';
-  }
-  return open.put(t, v) ? 'changed' : 'same';
+  if (t === last && Object.is(chunks.lastValue(s), v)) return 'same';
+  return chunks.put(s, t, v) ? 'changed' : 'same';
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applySample, type OpenChunk } from './open-chunk.js';
+import { applySample, OpenChunks } from './open-chunk.js';
 import { rhythmTolerance, roundSignificant } from './precision.js';
 
 describe('stored precision', () => {
@@ -20,10 +20,11 @@ describe('stored precision', () => {
 
   it('puts a timestamp a few ms off its series rhythm on it, and leaves real changes of interval alone', () => {
     const limits = { maxPoints: 100, maxSpanMs: 3_600_000 };
-    const series: { open: OpenChunk | null } = { open: null };
-    for (const t of [0, 10_003, 19_998, 30_004, 40_090, 45_000]) applySample(series, t, 1, limits);
+    const chunks = new OpenChunks();
+    chunks.setNone(0);
+    for (const t of [0, 10_003, 19_998, 30_004, 40_090, 45_000]) applySample(chunks, 0, t, 1, limits);
     // 10,003 sets the rhythm; 19,998 and 30,004 are within 50 ms of it; 40,090 is not; 45,000 is a new interval.
-    expect(series.open!.points().t).toEqual([0, 10_003, 20_006, 30_009, 40_090, 45_000]);
+    expect(chunks.points(0).t).toEqual([0, 10_003, 20_006, 30_009, 40_090, 45_000]);
     expect(rhythmTolerance(10_000)).toBe(50);
     expect(rhythmTolerance(1000)).toBe(20);
     expect(rhythmTolerance(250)).toBe(5);

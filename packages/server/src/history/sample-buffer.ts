@@ -1,32 +1,38 @@
-import type { SeriesState } from './series-index.js';
+import { fit } from './columns.js';
 
 /**
  * Samples waiting for the next flush, in three typed columns and a slot per series: appending makes
  * no object per sample, and the flush finds each series' samples by a counting sort on the slot
- * instead of grouping 25,000 samples by a string key. A buffer belongs to one generation; a series
- * gets its slot in it on its first sample.
+ * instead of grouping 25,000 samples by a string key. A series (by its number in the SeriesIndex)
+ * gets its slot on its first sample.
  */
 export class SampleBuffer {
-  readonly series: SeriesState[] = [];
+  /** series numbers by slot */
+  readonly series: number[] = [];
   count = 0;
+  /** slot + 1 by series number (0: none yet) */
+  #slotOf: Int32Array;
   #slot: Int32Array;
   #t: Float64Array;
   #v: Float64Array;
 
-  constructor(readonly gen: number, capacity = 4096) {
+  constructor(capacity = 4096, seriesCount = 0) {
+    this.#slotOf = new Int32Array(seriesCount);
     this.#slot = new Int32Array(capacity);
     this.#t = new Float64Array(capacity);
     this.#v = new Float64Array(capacity);
   }
 
-  add(state: SeriesState, t: number, v: number): void {
-    if (state.gen !== this.gen) {
-      state.gen = this.gen;
-      state.slot = this.series.length;
-      this.series.push(state);
+  add(s: number, t: number, v: number): void {
+    if (s >= this.#slotOf.length) this.#slotOf = fit(this.#slotOf, s);
+    let slot = this.#slotOf[s]! - 1;
+    if (slot < 0) {
+      slot = this.series.length;
+      this.#slotOf[s] = slot + 1;
+      this.series.push(s);
     }
     if (this.count === this.#t.length) this.#grow();
-    this.#slot[this.count] = state.slot;
+    this.#slot[this.count] = slot;
     this.#t[this.count] = t;
     this.#v[this.count++] = v;
   }
@@ -42,8 +48,8 @@ export class SampleBuffer {
   /** Adds every sample of `other`, each series' in their order there (a failed flush's batch, put back). */
   addAll(other: SampleBuffer): void {
     const { order, starts } = other.grouped();
-    other.series.forEach((state, slot) => {
-      for (let k = starts[slot]!; k < starts[slot + 1]!; k++) this.add(state, other.t(order[k]!), other.v(order[k]!));
+    other.series.forEach((s, slot) => {
+      for (let k = starts[slot]!; k < starts[slot + 1]!; k++) this.add(s, other.t(order[k]!), other.v(order[k]!));
     });
   }
 
@@ -58,12 +64,13 @@ export class SampleBuffer {
     return { order, starts };
   }
 
-  /** The buffered samples of one series in [lo, hi], by time (a read scans: reads are rare, appends are not). */
-  pointsOf(state: SeriesState, lo: number, hi: number): { t: number[]; v: number[] } {
+  /** The buffered samples of series `s` in [lo, hi], by time (a read scans: reads are rare, appends are not). */
+  pointsOf(s: number, lo: number, hi: number): { t: number[]; v: number[] } {
     const out = { t: [] as number[], v: [] as number[] };
-    if (state.gen !== this.gen) return out;
+    const slot = (this.#slotOf[s] ?? 0) - 1;
+    if (slot < 0) return out;
     const at: number[] = [];
-    for (let i = 0; i < this.count; i++) if (this.#slot[i] === state.slot && this.#t[i]! >= lo && this.#t[i]! <= hi) at.push(i);
+    for (let i = 0; i < this.count; i++) if (this.#slot[i] === slot && this.#t[i]! >= lo && this.#t[i]! <= hi) at.push(i);
     at.sort((a, b) => this.#t[a]! - this.#t[b]! || a - b);
     for (const i of at) {
       out.t.push(this.#t[i]!);

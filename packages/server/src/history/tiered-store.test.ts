@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../store/database.js';
+import type { ChunkStorage } from './chunk-storage.js';
+import { createMemoryChunkStorage } from './metric-store-memory.js';
 import { createSqlMetricStore } from './metric-store-sql.js';
+import { createTieredMetricStore } from './tiered-store.js';
 import { DEFAULT_RETENTION_MS } from './tiers.js';
 import type { Sample } from './types.js';
 
@@ -45,5 +48,36 @@ describe('tiered metric store', () => {
       await second.close();
       rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+
+  it('answers a read with what it held when the read began, while flushes close that chunk and reuse its memory', async () => {
+    // Reads of stored chunks wait at a gate, so flushes run while a read is in progress.
+    let gate: Promise<void> | undefined;
+    const inner = createMemoryChunkStorage();
+    const storage: ChunkStorage = { ...inner, chunks: async (...args) => { await gate; return inner.chunks(...args); } };
+    let clock = T0;
+    const store = createTieredMetricStore({ storage, now: () => clock, retention: DEFAULT_RETENTION_MS, rawChunk: { maxPoints: 8, maxSpanMs: 3_600_000 } });
+    const all = [...samples('a', 0, 30), ...samples('b', 0, 30)];
+    store.append(all.filter((s) => s.v < 5));
+    await store.flush();
+    store.append(all.filter((s) => s.v === 5));
+    let open!: () => void;
+    gate = new Promise((resolve) => (open = resolve));
+    const reading = store.read('a', 'cpu', 'raw', T0, T0 + 3_600_000);
+    // Chunks close (twice over) and new ones start in the room of the closed ones.
+    for (let i = 6; i < 30; i++) {
+      store.append(all.filter((s) => s.v === i));
+      clock += 10_000;
+      await store.flush();
+    }
+    open();
+    // Everything up to when it began (a sample or so after the call: it first awaits the store's start),
+    // nothing of the chunks stored since, no gap and nothing of another series.
+    const read = await reading;
+    expect(read.v.length).toBeGreaterThanOrEqual(6);
+    expect(read.v.length).toBeLessThan(10);
+    expect(read.v).toEqual(Array.from({ length: read.v.length }, (_, i) => i));
+    expect((await store.read('a', 'cpu', 'raw', T0, T0 + 3_600_000)).v).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    expect((await store.read('b', 'cpu', 'raw', T0, T0 + 3_600_000)).v).toEqual(Array.from({ length: 30 }, (_, i) => i));
   });
 });

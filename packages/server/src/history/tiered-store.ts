@@ -1,13 +1,14 @@
 import type { Logger } from 'pino';
 import type { ChunkRow, ChunkStorage, RollupState } from './chunk-storage.js';
+import { DirtyLedger } from './dirty-ledger.js';
 import { HeadBatchWriter } from './head-log.js';
-import { runMaintenance } from './maintenance.js';
-import { applySample, limitsFor, MAX_TIME, type OpenChunk } from './open-chunk.js';
+import { type OpenSpan, runMaintenance } from './maintenance.js';
+import { applySample, limitsFor, MAX_TIME, OpenChunks } from './open-chunk.js';
 import { loadOpen, rawRow, replayHead } from './recovery.js';
 import { roundSignificant } from './precision.js';
 import { SampleBuffer } from './sample-buffer.js';
-import { readSeries, withNewer } from './series-read.js';
-import { DirtyLedger, SeriesIndex, type SeriesState } from './series-index.js';
+import { heldChunks, readSeries, withNewer } from './series-read.js';
+import { SeriesIndex } from './series-index.js';
 import { DEFAULT_RAW_CHUNK, type RawChunkLimits } from './tiers.js';
 import { type HistoryStats, type MetricStore, type RetentionMs, type Sample, type SeriesPoints, type Tier, TIERS } from './types.js';
 
@@ -52,12 +53,14 @@ export function createTieredMetricStore(options: TieredStoreOptions): MetricStor
   const checkpointAfterMs = options.checkpointAfterMs ?? 30 * 60_000;
   const maxBuffered = options.maxBufferedSamples ?? 1_000_000;
   const index = new SeriesIndex();
-  const ledger = new DirtyLedger();
+  const chunks = new OpenChunks();
+  const ledger = new DirtyLedger(chunks);
+  /** Chunks the flush in progress closed, by series number: readable until that flush has stored them. */
+  const closing = new Map<number, ChunkRow>();
   const rollup: Partial<Record<Tier, RollupState>> = {};
   /** Head-log rows still stored, oldest first, with when they were written (-Infinity: before this start). */
   let headLog: { seq: number; at: number }[] = [];
-  let gen = 1;
-  let buffer = new SampleBuffer(gen);
+  let buffer = new SampleBuffer();
   let overflowWarned = false;
   const counters = { accepted: 0, dropped: 0, flushes: 0 };
   /** Bytes handed to storage (flushes and rollups), for the sliding hour in stats(). */
@@ -91,7 +94,7 @@ export function createTieredMetricStore(options: TieredStoreOptions): MetricStor
     const rows = await storage.readHead();
     const writtenAt = new Map(headLog.map((h) => [h.seq, h.at]));
     headLog = rows.map((r) => ({ seq: r.seq, at: writtenAt.get(r.seq) ?? -Infinity }));
-    await replayHead({ storage, index, ledger, limits, logger }, rows);
+    await replayHead({ storage, index, chunks, ledger, limits, logger }, rows);
   }
 
   /** Counts a sample the store cannot keep (not finite, out of range, or the buffer full) as dropped. */
@@ -130,9 +133,9 @@ export function createTieredMetricStore(options: TieredStoreOptions): MetricStor
     const dueSeq = checkpointAll ? Infinity : (headLog.findLast((h) => h.at <= at - checkpointAfterMs)?.seq ?? -Infinity);
     if (buffer.count === 0 && !(headLog[0] && headLog[0].seq <= dueSeq)) return;
     const batch = buffer;
-    buffer = new SampleBuffer(++gen, Math.max(4096, Math.ceil(batch.count * 1.25)));
+    buffer = new SampleBuffer(Math.max(4096, Math.ceil(batch.count * 1.25)), index.size);
     overflowWarned = false;
-    const created: SeriesState[] = [];
+    const created: number[] = [];
     let plan: Awaited<ReturnType<typeof writeFlush>>;
     try {
       plan = await storage.transaction((tx) => writeFlush(tx, batch, dueSeq, created));
@@ -140,7 +143,7 @@ export function createTieredMetricStore(options: TieredStoreOptions): MetricStor
       forgetAfterFailure(batch, created);
       throw err;
     }
-    for (const state of batch.series) state.closing = undefined;
+    closing.clear();
     if (plan.seq !== undefined) headLog.push({ seq: plan.seq, at });
     headLog = headLog.filter((h) => h.seq >= plan.keepFrom);
     counters.accepted -= plan.late;
@@ -150,26 +153,35 @@ export function createTieredMetricStore(options: TieredStoreOptions): MetricStor
   }
 
   /** Applies the batch to the open chunks and writes the head row, closed chunks and checkpoints. */
-  async function writeFlush(tx: ChunkStorage, batch: SampleBuffer, dueSeq: number, created: SeriesState[]) {
-    const missing = batch.series.filter((s) => s.id === 0);
-    for (const row of missing.length ? await tx.createSeries(missing.map((s) => ({ resource: s.resource, metric: s.metric }))) : []) {
-      const state = index.ensure(row.resource, row.metric);
-      index.setId(state, row.id);
-      state.open ??= null;
-      created.push(state);
+  async function writeFlush(tx: ChunkStorage, batch: SampleBuffer, dueSeq: number, created: number[]) {
+    const missing = batch.series.filter((s) => index.id(s) === 0);
+    for (const row of missing.length ? await tx.createSeries(index.keysOf(missing)) : []) {
+      const s = index.ensure(row.resource, row.metric);
+      index.setId(s, row.id);
+      if (!chunks.isLoaded(s)) chunks.setNone(s);
+      created.push(s);
     }
-    await loadOpen(tx, index, batch.series.filter((s) => s.open === undefined));
+    await loadOpen(tx, index, chunks, batch.series.filter((s) => !chunks.isLoaded(s)));
     // Samples for minutes already rolled up would be missing from the rollups, so they count as late.
     const floor = rollup['1m']?.doneUntil ?? -Infinity;
     const { order, starts } = batch.grouped();
-    const slots = Int32Array.from(batch.series.keys()).sort((a, b) => batch.series[a]!.id - batch.series[b]!.id);
+    const slots = Int32Array.from(batch.series.keys()).sort((a, b) => index.id(batch.series[a]!) - index.id(batch.series[b]!));
     const head = new HeadBatchWriter();
     const rows: ChunkRow[] = [];
-    const changed: SeriesState[] = [];
+    const changed: number[] = [];
     let late = 0;
+    // The full chunk is stored with this flush (unless its stored row is current already).
+    const onClose = (s: number): void => {
+      if (chunks.unsavedSince(s) === undefined) return;
+      const row = rawRow(index.id(s), chunks, s);
+      rows.push(row);
+      ledger.clean(s);
+      closing.set(s, row);
+    };
     for (const slot of slots) {
-      const state = batch.series[slot]!;
-      const own = limitsFor(state.id, limits);
+      const s = batch.series[slot]!;
+      const id = index.id(s);
+      const own = limitsFor(id, limits);
       const from = starts[slot]!;
       const to = starts[slot + 1]!;
       // Almost always one sample, or several in time order; only a group out of order is copied and sorted.
@@ -178,19 +190,13 @@ export function createTieredMetricStore(options: TieredStoreOptions): MetricStor
         const i = sorted ? sorted[k - from]! : order[k]!;
         const t = batch.t(i);
         const v = batch.v(i);
-        const before = state.open!;
-        const effect = t < floor ? 'late' : applySample(state as { open: OpenChunk | null }, t, v, own);
+        const effect = t < floor ? 'late' : applySample(chunks, s, t, v, own, onClose);
         if (effect === 'late') late++;
         if (effect === 'late' || effect === 'same') continue;
-        if (effect === 'closed' && before.unsavedSince !== undefined) {
-          rows.push(rawRow(state.id, before));
-          ledger.clean(before);
-          state.closing = before;
-        }
-        head.add(state.id, t, v);
-        if (state.open!.unsavedSince === undefined) {
-          state.open!.unsavedSince = PENDING;
-          changed.push(state);
+        head.add(id, t, v);
+        if (chunks.unsavedSince(s) === undefined) {
+          chunks.setUnsavedSince(s, PENDING);
+          changed.push(s);
         }
       }
     }
@@ -201,11 +207,11 @@ export function createTieredMetricStore(options: TieredStoreOptions): MetricStor
       seq = await tx.appendHead(data);
       bytes += data.length;
     }
-    for (const state of changed) if (state.open!.unsavedSince === PENDING) ledger.mark(state, seq!);
+    for (const s of changed) if (chunks.unsavedSince(s) === PENDING) ledger.mark(s, seq!);
     // Checkpoint: write out open chunks whose oldest unsaved sample sits in a head row due for truncation.
-    for (const state of ledger.due(dueSeq)) {
-      rows.push(rawRow(state.id, state.open!));
-      ledger.clean(state.open!);
+    for (const s of ledger.due(dueSeq)) {
+      rows.push(rawRow(index.id(s), chunks, s));
+      ledger.clean(s);
     }
     const keepFrom = Math.min(seq === undefined ? (headLog.at(-1)?.seq ?? 0) + 1 : seq + 1, ledger.oldest() ?? Infinity);
     if (rows.length) await tx.putChunks(rows);
@@ -216,49 +222,57 @@ export function createTieredMetricStore(options: TieredStoreOptions): MetricStor
   }
 
   /** The transaction rolled back: memory no longer matches storage, so rebuild it from storage. */
-  function forgetAfterFailure(batch: SampleBuffer, created: readonly SeriesState[]): void {
-    for (const state of created) index.setId(state, 0);
-    for (const state of [...index.stored(), ...batch.series]) [state.open, state.closing] = [undefined, undefined];
+  function forgetAfterFailure(batch: SampleBuffer, created: readonly number[]): void {
+    for (const s of created) index.setId(s, 0);
+    chunks.unloadAll();
+    closing.clear();
     ledger.clear();
     ready = undefined;
     const pending = buffer;
-    buffer = new SampleBuffer(++gen, batch.count + pending.count + 1);
+    buffer = new SampleBuffer(batch.count + pending.count + 1, index.size);
     buffer.addAll(batch);
     buffer.addAll(pending);
   }
 
   async function read(resource: string, metric: string, tier: Tier, from: number, to: number): Promise<SeriesPoints> {
     await init();
-    const state = index.get(resource, metric);
+    const s = index.get(resource, metric);
     const lo = Math.max(0, from);
     const hi = Math.min(Number.MAX_SAFE_INTEGER, to);
     const empty = (): SeriesPoints => (tier === 'raw' ? { t: [], v: [] } : { t: [], v: [], min: [], max: [], count: [] });
-    if (!state || !(lo <= hi)) return empty();
-    if (tier !== 'raw') return state.id ? readSeries(storage, state.id, [], tier, lo, hi) : empty();
-    const out = state.id ? await readSeries(storage, state.id, [state.closing, state.open], tier, lo, hi) : empty();
+    if (s === undefined || !(lo <= hi)) return empty();
+    const id = index.id(s);
+    if (tier !== 'raw') return id ? readSeries(storage, id, [], tier, lo, hi) : empty();
+    // Everything held in memory is taken now, before the storage read gives a flush the chance to move it.
     // Samples still waiting for the flush are the newest: a chart opened now shows the latest value.
-    return withNewer(out, buffer.pointsOf(state, lo, hi));
+    const waiting = buffer.pointsOf(s, lo, hi);
+    const out = id ? await readSeries(storage, id, heldChunks(chunks, s, closing.get(s)), tier, lo, hi) : empty();
+    return withNewer(out, waiting);
   }
 
   async function maintain(): Promise<void> {
     await flushNow(false);
     const at = now();
-    const open: { id: number; chunk: OpenChunk }[] = [];
-    for (const state of index.stored()) if (state.open) open.push({ id: state.id, chunk: state.open });
+    const open: OpenSpan[] = [];
+    for (const s of index.stored()) if (chunks.has(s)) open.push({ id: index.id(s), start: chunks.start(s), end: chunks.end(s) });
     await runMaintenance({
       storage, now: at, retention, rollup,
       openChunks: () => open,
-      openChunk: (id) => index.byId(id)?.open ?? undefined,
+      openChunk: (id) => {
+        const s = index.byId(id);
+        return s !== undefined && chunks.has(s) ? { id, start: chunks.start(s), end: chunks.end(s), points: () => chunks.points(s) } : undefined;
+      },
       batches: options.maintainBatches ?? 4,
       seriesPerBatch: options.seriesPerBatch ?? 500,
       onWrite: (bytes) => wrote(at, bytes),
     });
     // Forget open chunks nothing will append to (a series that went away): they are stored, and a
     // late sample reloads them. Ones past raw retention go too, saved or not.
-    for (const { id, chunk } of open) {
-      if ((chunk.unsavedSince === undefined && chunk.end < at - limits.maxSpanMs) || chunk.end < at - retention.raw) {
-        ledger.clean(chunk);
-        index.byId(id)!.open = undefined;
+    for (const { id, end } of open) {
+      const s = index.byId(id)!;
+      if ((chunks.unsavedSince(s) === undefined && end < at - limits.maxSpanMs) || end < at - retention.raw) {
+        ledger.clean(s);
+        chunks.unload(s);
       }
     }
   }
