@@ -36,10 +36,11 @@ export function pulseNamespaces(registry: Registry, alerts?: { active(): Alert[]
       snapshot: () => ({ resources: registry.list() }),
     },
     {
-      // One kept sample per resource: at 20,000 resources a deeper history was tens of MB of samples
-      // nobody asks for (a viewer that reconnects gets the latest, and charts read the metric store).
+      // Nothing kept: the snapshot is the newest sample, which is all a latest-value viewer that
+      // reconnects wants (charts read the metric store). Every resource publishes here on every
+      // collection, watched or not, and even one kept sample each was ~5 MB at 6,400 resources.
       pattern: 'resource:*', subscribeScope: 'monitoring:read', latestValue: true, presence: true, joinLeave: true,
-      historySize: 1, historyTtlMs: 60_000,
+      historySize: 0,
       snapshot: (channel) => {
         const resource = registry.get(channel.slice('resource:'.length));
         if (!resource) return undefined;
