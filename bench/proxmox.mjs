@@ -31,7 +31,9 @@
  *   PULSE_BENCH_PVE_HUB_QUEUE_BYTES  the server's PULSE_HUB_MAX_QUEUE_BYTES [67108864; `default` for the
  *                             server's own 1 MiB, under which the first diff of this estate (~2 MB)
  *                             closes the browser as a slow consumer, every cycle]
- *   PULSE_BENCH_PVE_SERVER_FLAGS  node flags for the server, e.g. --max-old-space-size=192 [none]
+ *   PULSE_BENCH_PVE_SERVER_FLAGS  node flags for the server after bin/pulse's own, e.g. --max-semi-space-size=16 [none]
+ *   (the server starts through bin/pulse as `npm start` does; MALLOC_ARENA_MAX and PULSE_HEAP_GROWTH_PERCENT
+ *   in the bench's environment reach it)
  *   PULSE_BENCH_PVE_SERVER_DIST   the built server to run [packages/server/dist]; a baseline copy needs a
  *                             node_modules link beside its packages/ so its imports resolve
  * `--cpu-prof` profiles the server (CPU inside the window; --heap-prof: what was allocated and still
@@ -117,6 +119,9 @@ try {
   server = await startPulse(root, { dataDir: join(work, 'data'), nodeFlags: profFlags, env: HUB_QUEUE === 'default' ? {} : { PULSE_HUB_MAX_QUEUE_BYTES: HUB_QUEUE } });
   const context = () => `--- server ---\n${server.log().slice(-3000)}\n--- sim ---\n${sim.log().slice(-2000)}`;
   watcher = await watchResources(server, SOURCE);
+  // the same server before it watches anything: what the estate itself costs is the difference
+  const idleStatus = readFileSync(`/proc/${server.pid}/status`, 'utf8');
+  const idleRssMB = Number(/^VmRSS:\s+(\d+)/m.exec(idleStatus)?.[1]) / 1024;
   console.log(`  sim and server up in ${((performance.now() - started) / 1000).toFixed(1)} s; adding the connection…`);
 
   // ---- warm-up: the first cycles read every cadence once ----
@@ -217,7 +222,7 @@ try {
   const latencies = probes.map((p) => p.latencyMs).filter((x) => x !== null);
   const live = (s) => s.live;
   output.server = {
-    cpuPercent: srv.cpuPercent, cpuS: srv.cpuS, wallS: srv.wallS, rssMeanMB: srv.rssMeanBytes / MB, rssMaxMB: srv.rssMaxBytes / MB, hwmMB: srv.hwmBytes / MB,
+    idleRssMB, cpuPercent: srv.cpuPercent, cpuS: srv.cpuS, wallS: srv.wallS, rssMeanMB: srv.rssMeanBytes / MB, rssMaxMB: srv.rssMaxBytes / MB, hwmMB: srv.hwmBytes / MB,
     warmup: { cpuPercent: warm.cpuPercent, rssMaxMB: warm.rssMaxBytes / MB },
     atEnd: {
       rssAnonMB: kB('RssAnon'), rssFileMB: kB('RssFile'), threads: kB('Threads') * 1024,
@@ -264,6 +269,7 @@ try {
   console.log(`\nserver over ${srv.wallS.toFixed(0)} s (after ${WARMUP_S} s warm-up), ${NODES} nodes, ${GUESTS} guests, every ${INTERVAL_MS / 1000} s`);
   console.table({
     'pulse serve': { 'CPU % of a core': round(srv.cpuPercent, 2), 'goal %': GOALS.cpuPercent, 'RSS mean MB': round(srv.rssMeanBytes / MB), 'RSS max MB': round(srv.rssMaxBytes / MB), 'VmHWM MB': round(srv.hwmBytes / MB), 'goal MB': GOALS.rssMB },
+    'pulse serve, before the connection': { 'CPU % of a core': '', 'goal %': '', 'RSS mean MB': '', 'RSS max MB': round(idleRssMB), 'VmHWM MB': '', 'goal MB': '' },
     'pulse serve, warm-up': { 'CPU % of a core': round(warm.cpuPercent, 2), 'goal %': '', 'RSS mean MB': round(warm.rssMeanBytes / MB), 'RSS max MB': round(warm.rssMaxBytes / MB), 'VmHWM MB': '', 'goal MB': '' },
     'proxmox-sim (for scale)': { 'CPU % of a core': round(simCost.cpuPercent, 2), 'goal %': '', 'RSS mean MB': round(simCost.rssMeanBytes / MB), 'RSS max MB': round(simCost.rssMaxBytes / MB), 'VmHWM MB': round(simCost.hwmBytes / MB), 'goal MB': '' },
   });

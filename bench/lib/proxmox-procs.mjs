@@ -46,19 +46,21 @@ export async function startSim(root, { nodes, guests, version = 9, seed = 1 }) {
 
 /**
  * `pulse serve` on 127.0.0.1 with only the sources the bench adds (no local collector), logged in
- * as the admin PULSE_ADMIN_USER creates. `nodeFlags` go to node (e.g. --cpu-prof).
+ * as the admin PULSE_ADMIN_USER creates, started through `bin/pulse` as `npm start` starts it (its
+ * malloc arena and young-generation settings included; it execs node, so the pid is the server's).
+ * `nodeFlags` go to node after the launcher's own (e.g. --cpu-prof, or a flag to override).
  */
 export async function startPulse(root, { dataDir, nodeFlags = [], env = {} }) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   // PULSE_BENCH_PVE_SERVER_DIST runs another build (a baseline copy beside a node_modules link).
   const dist = process.env.PULSE_BENCH_PVE_SERVER_DIST || `${root}/packages/server/dist`;
-  const proc = startProcess(process.execPath, [...nodeFlags, `${dist}/cli.js`, 'serve'], {
+  const proc = startProcess('sh', [`${root}/bin/pulse`, 'serve'], {
     cwd: root,
     env: {
       PULSE_PORT: String(port), PULSE_HOST: '127.0.0.1', PULSE_DATA_DIR: dataDir,
       PULSE_ADMIN_USER: ADMIN.username, PULSE_ADMIN_PASSWORD: ADMIN.password,
-      PULSE_LOCAL_ENABLED: 'false', PULSE_LOG_LEVEL: 'warn', ...env,
+      PULSE_LOCAL_ENABLED: 'false', PULSE_LOG_LEVEL: 'warn', PULSE_CLI: `${dist}/cli.js`, PULSE_NODE_FLAGS: nodeFlags.join(' '), ...env,
     },
   });
   await waitFor('the server to answer /api/health', async () => {
