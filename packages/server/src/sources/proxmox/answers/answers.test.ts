@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ProxmoxError } from '../client/errors.js';
 import * as A from './index.js';
 
@@ -167,6 +167,15 @@ describe('garbage', () => {
     expect(answer.dropped).toBe(1);
     expect(answer.problems[0]).toContain('children[0].children[0] read');
     expect(answer.value.children?.[0]?.children?.map((c) => c.name)).toEqual(['sdb']);
+  });
+
+  it('counts the items of a list reached twice once, and stops at a cycle', () => {
+    const list = A.listOf(z.object({ id: A.text })).parse([{ id: 'a' }, { id: {} }]);
+    const output: Record<string, unknown> = { rows: list, again: { rows: list }, leaf: { n: 1 } };
+    output.self = output;
+    const answer = A.readAnswer(z.any(), output, 'x');
+    expect(answer.dropped).toBe(1);
+    expect(answer.problems[0]).toMatch(/^x rows\[1\] id: /);
   });
 
   it('throws proxmox.bad_response naming the path and the field for a wrong answer', () => {

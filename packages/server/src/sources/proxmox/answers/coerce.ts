@@ -5,14 +5,15 @@ import { z } from 'zod';
  * numbers arrive as numeric strings ("0.05", loadavg, cpuinfo.mhz), booleans as 0/1 or "1", PMG
  * sends null for "none", keys are omitted when a sample is missing, and versions add fields. These
  * accept every spelling of the right thing and reject the wrong thing, so a schema failure means
- * garbage, not a quirk.
+ * garbage, not a quirk. The coercions are exported for fast-reader.ts, whose compiled readers must
+ * coerce exactly as these blocks do.
  */
 
 /** null means "none" in PMG and in some PVE fields; treated like an omitted key. */
-const nullToUndefined = (v: unknown): unknown => (v === null ? undefined : v);
+export const nullToUndefined = (v: unknown): unknown => (v === null ? undefined : v);
 
 /** "0.05" -> 0.05; anything that is not a finite numeric string is left for the schema to reject. */
-function numeric(v: unknown): unknown {
+export function numeric(v: unknown): unknown {
   if (typeof v !== 'string') return v;
   const text = v.trim();
   if (text === '') return v;
@@ -35,7 +36,7 @@ export const numOrNA = z
   .optional();
 
 /** 0/1, "0"/"1", true/false: Perl's booleans as JSON. */
-function boolish(v: unknown): unknown {
+export function boolish(v: unknown): unknown {
   if (v === null) return undefined;
   if (v === 1 || v === '1' || v === 'true') return true;
   if (v === 0 || v === '0' || v === 'false' || v === '') return false;
@@ -44,7 +45,7 @@ function boolish(v: unknown): unknown {
 export const optFlag = z.preprocess(boolish, z.boolean().optional()).optional();
 
 /** A string the API sometimes sends as a number (vmid as a task id, backup ids "100"). */
-const textual = (v: unknown): unknown => (typeof v === 'number' && Number.isFinite(v) ? String(v) : v);
+export const textual = (v: unknown): unknown => (typeof v === 'number' && Number.isFinite(v) ? String(v) : v);
 export const text = z.preprocess(textual, z.string());
 export const optText = z.preprocess((v) => textual(nullToUndefined(v)), z.string().optional()).optional();
 
@@ -73,20 +74,29 @@ function describeIssues(error: z.ZodError): string {
  * list (PMG's "none") reads as empty; a non-list is garbage and fails.
  */
 export function listOf<T extends z.ZodType>(item: T) {
-  return z.preprocess(
-    (v) => (v === null ? [] : v),
-    z.array(z.unknown()).transform((entries) => {
-      const kept: Array<z.output<T>> = [];
-      const problems: string[] = [];
-      entries.forEach((entry, index) => {
-        const parsed = item.safeParse(entry);
-        if (parsed.success) kept.push(parsed.data);
-        else problems.push(`[${index}] ${describeIssues(parsed.error)}`);
-      });
-      if (problems.length > 0) Object.defineProperty(kept, DROPPED, { value: problems, enumerable: false });
-      return kept;
-    }),
-  );
+  return z.preprocess((v) => (v === null ? [] : v), z.array(z.unknown()).transform((entries) => keepReadable(entries, item)));
+}
+
+/**
+ * listOf's rule for the entries of a list: keep what `item` reads, record why the others were left
+ * out. `read` is a compiled reader tried first (fast-reader.ts); what it refuses `item` decides.
+ */
+export function keepReadable<T extends z.ZodType>(entries: readonly unknown[], item: T, read?: (entry: unknown) => unknown): Array<z.output<T>> {
+  const kept: Array<z.output<T>> = [];
+  let problems: string[] | undefined;
+  for (let index = 0; index < entries.length; index++) {
+    const entry = entries[index];
+    const fast = read ? read(entry) : z.INVALID;
+    if (fast !== z.INVALID) {
+      kept.push(fast as z.output<T>);
+      continue;
+    }
+    const parsed = item.safeParse(entry);
+    if (parsed.success) kept.push(parsed.data);
+    else (problems ??= []).push(`[${index}] ${describeIssues(parsed.error)}`);
+  }
+  if (problems) Object.defineProperty(kept, DROPPED, { value: problems, enumerable: false });
+  return kept;
 }
 
 /** For readAnswer's error text. */

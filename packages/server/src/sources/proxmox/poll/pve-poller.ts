@@ -34,7 +34,7 @@ export function createPvePoller(options: PvePollerOptions = {}): ProductPoller {
       context.get('urgent', '/cluster/resources'),
     ]);
     if (resources.status === 'rejected') throw resources.reason;
-    const rows = readAnswer(A.ClusterResources, resources.value, '/cluster/resources');
+    const rows = readAnswer(A.CompiledClusterResources, resources.value, '/cluster/resources');
     const problems = [...rows.problems];
     if (status.status === 'fulfilled') {
       try {
@@ -60,7 +60,7 @@ export function createPvePoller(options: PvePollerOptions = {}): ProductPoller {
 
       // Node status is what every cycle needs; it goes first through the request slots.
       const statusJobs = online.map((node) => cache.refresh(context, {
-        key: `status/${node}`, everyMs: 0, priority: 'urgent', path: `/nodes/${encodeURIComponent(node)}/status`, schema: A.NodeStatus,
+        key: `status/${node}`, everyMs: 0, priority: 'urgent', path: `/nodes/${encodeURIComponent(node)}/status`, schema: A.CompiledNodeStatus,
       }));
       for (const node of online) {
         const status = cache.get<NodeStatus>(`status/${node}`)?.value;
