@@ -46,7 +46,9 @@ function InstanceTile(props: { i: ApmInstanceView; now: number }) {
         </div>
         <Show
           when={props.i.online}
-          fallback={<StatusBadge tone="unknown" label={`lost · seen ${formatAgo(props.i.lastSeen, props.now)}`} title={new Date(props.i.lastSeen).toLocaleString()} testId="app-instance-lost" />}
+          // The page clock ticks every 5 s; the moment an instance turns lost it may still be up to 5 s
+          // behind, and an instance lost after its ttl would read "seen just now".
+          fallback={<StatusBadge tone="unknown" label={`lost · seen ${formatAgo(props.i.lastSeen, Math.max(props.now, Date.now()))}`} title={new Date(props.i.lastSeen).toLocaleString()} testId="app-instance-lost" />}
         >
           <StatusBadge tone="ok" label="online" />
         </Show>
