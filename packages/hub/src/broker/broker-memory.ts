@@ -70,9 +70,10 @@ class KeptPublications {
     }
   }
 
+  /** Runs on every publish to a channel that keeps nothing (every resource:<id>, every poll): no new arrays. */
   clear(): void {
-    this.#publications = [];
-    this.#sizes = [];
+    this.#publications.length = 0;
+    this.#sizes.length = 0;
     this.#head = 0;
     this.bytes = 0;
   }
