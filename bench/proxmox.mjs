@@ -32,7 +32,7 @@
  *                             server's own 1 MiB, under which the first diff of this estate (~2 MB)
  *                             closes the browser as a slow consumer, every cycle]
  *   PULSE_BENCH_PVE_SERVER_FLAGS  node flags for the server after bin/pulse's own, e.g. --max-semi-space-size=16 [none]
- *   (the server starts through bin/pulse as `npm start` does; MALLOC_ARENA_MAX and PULSE_HEAP_GROWTH_PERCENT
+ *   (the server starts through bin/pulse as `npm start` does; the MALLOC_* variables and PULSE_HEAP_GROWTH_PERCENT
  *   in the bench's environment reach it)
  *   PULSE_BENCH_PVE_SERVER_DIST   the built server to run [packages/server/dist]; a baseline copy needs a
  *                             node_modules link beside its packages/ so its imports resolve

@@ -106,9 +106,10 @@ export function createHub(options: HubOptions): Hub {
   };
 
   return {
-    async publish(channel, data) {
-      if (!isStarted) await whenStarted();
-      return router.publish(channel, data);
+    // Not async: the server publishes a sample per resource per poll (thousands at once), and each
+    // async layer is one more promise for all of them to hold until the loop ends.
+    publish(channel, data) {
+      return isStarted ? router.publish(channel, data) : whenStarted().then(() => router.publish(channel, data));
     },
 
     async publishAs(principal, channel, data) {

@@ -42,7 +42,7 @@ export const ConfigSchema = z.object({
      * leaves V8's own choice, which on a machine with gigabytes free lets a 100 MB live heap
      * swell to 300+ MB between collections. Lower trades a little CPU for resident memory.
      */
-    heap_growth_percent: z.coerce.number().int().min(0).max(400).default(20),
+    heap_growth_percent: z.coerce.number().int().min(0).max(400).default(5),
   }).prefault({}),
   local: z.object({
     enabled: z.stringbool().or(z.boolean()).default(true),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeChunk } from './chunk-codec.js';
 import { ChunkSlabs } from './chunk-slabs.js';
-import { applySample, OpenChunks } from './open-chunk.js';
+import { applySample, limitsFor, OpenChunks } from './open-chunk.js';
 import { roundSignificant } from './precision.js';
 
 const T0 = 1_735_689_600_000;
@@ -51,6 +51,20 @@ describe('open chunk', () => {
     // The rhythm and the last value still follow the rewritten chunk.
     expect(applySample(chunks, 0, T0 + 50_010, 50, limits)).toBe('changed');
     expect(chunks.points(0).t.at(-1)).toBe(T0 + 50_000);
+  });
+
+  it('gives series chunk limits spread evenly between three quarters and all of the limit, the same for an id every time', () => {
+    const points = Array.from({ length: 6_000 }, (_, id) => limitsFor(id, limits).maxPoints);
+    expect(Math.min(...points)).toBe(91);
+    expect(Math.max(...points)).toBe(120);
+    // every length is used about as often: no flush closes a crowd of chunks that started together
+    const counts = new Map<number, number>();
+    for (const p of points) counts.set(p, (counts.get(p) ?? 0) + 1);
+    expect(counts.size).toBe(30);
+    for (const n of counts.values()) expect(n).toBe(200);
+    expect(limitsFor(4_321, limits)).toEqual(limitsFor(4_321, limits));
+    const { maxPoints, maxSpanMs } = limitsFor(4_321, limits);
+    expect(maxSpanMs / limits.maxSpanMs).toBeCloseTo(maxPoints / limits.maxPoints, 2);
   });
 
   it('closes a full chunk, letting the caller read it first, and starts the next with the new sample', () => {

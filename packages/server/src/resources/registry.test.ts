@@ -1,7 +1,7 @@
 import { applyResourcePatch, type Resource } from '@pulse/protocol';
 import { describe, expect, it } from 'vitest';
 import type { ObservedResource } from './observation.js';
-import { createRegistry, type RegistryChange, sameJson } from './registry.js';
+import { createRegistry, type RegistryChange, reuseUnchanged, sameJson } from './registry.js';
 
 const host = (over: Partial<ObservedResource> = {}): ObservedResource => ({
   id: 'host:a', type: 'host', name: 'a', source: 'local', status: 'online',
@@ -43,6 +43,44 @@ describe('registry', () => {
     registry.apply({ source: 'local', at: 1, resources: [host({ details: { cores: [1, 2], system: { kernel: '6.1' } } })], complete: true });
     const change = registry.apply({ source: 'local', at: 2, resources: [host({ details: { cores: [1, 3], system: { kernel: '6.1' } } })], complete: true });
     expect(change.diff.upsert[0]!.details).toEqual({ cores: [1, 3] });
+  });
+
+  it('keeps the objects it already holds for whatever a new observation repeats', () => {
+    const registry = createRegistry();
+    registry.apply({ source: 'local', at: 1, resources: [host({ details: { cores: [1, 2], system: { kernel: '6.1' } } })], complete: true });
+    const first = registry.get('host:a')!;
+    // the same resource again, every object built afresh as a source does each poll
+    const change = registry.apply({ source: 'local', at: 2, resources: [host({ details: { cores: [1, 2], system: { kernel: '6.1' } } })], complete: true });
+    expect(change.diff.upsert).toEqual([]);
+    const second = registry.get('host:a')!;
+    expect(second).toBe(first);
+    expect(second.lastSeen).toBe(2);
+    expect(change.samples[0]!.metrics).toBe(first.metrics);
+    // one detail changes: the others stay the objects held before, the diff and the state are right
+    const third = registry.apply({ source: 'local', at: 3, resources: [host({ details: { cores: [1, 3], system: { kernel: '6.1' } } })], complete: true });
+    expect(third.diff.upsert).toEqual([{ id: 'host:a', details: { cores: [1, 3] }, lastSeen: 3 }]);
+    const now = registry.get('host:a')!;
+    expect(now.details.system).toBe(first.details.system);
+    expect(now.details).toEqual({ cores: [1, 3], system: { kernel: '6.1' } });
+    expect(now.identity).toBe(first.identity);
+    expect(now.metrics).toBe(first.metrics);
+  });
+
+  it('reuses only what is alike: keys, absent versus undefined, NaN, nested values', () => {
+    const prev = host({ details: { a: { x: 1 }, gone: undefined, n: Number.NaN }, metrics: { cpu: Number.NaN } });
+    expect(reuseUnchanged(prev, host({ details: { a: { x: 1 }, n: Number.NaN }, metrics: { cpu: Number.NaN } }))).toBe(prev);
+    const renamed = reuseUnchanged(prev, host({ name: 'b', details: { a: { x: 1 }, n: Number.NaN }, metrics: { cpu: Number.NaN } }));
+    expect(renamed).not.toBe(prev);
+    expect(renamed.name).toBe('b');
+    expect(renamed.details).toBe(prev.details);
+    expect(renamed.metrics).toBe(prev.metrics);
+    const moreMetrics = reuseUnchanged(prev, host({ details: { a: { x: 1 } }, metrics: { cpu: Number.NaN, mem: 1 } }));
+    expect(moreMetrics.metrics).toEqual({ cpu: Number.NaN, mem: 1 });
+    // a key the new observation lacks is a change, even when every key it has is alike
+    expect(reuseUnchanged(host({ details: { a: 1, b: 2 } }), host({ details: { a: 1 } })).details).toEqual({ a: 1 });
+    const nested = reuseUnchanged(prev, host({ details: { a: { x: 2 }, n: Number.NaN } }));
+    expect(nested.details).toEqual({ a: { x: 2 }, n: Number.NaN });
+    expect(reuseUnchanged(host(), host({ parentId: 'host:p' })).parentId).toBe('host:p');
   });
 
   it('removes what a complete observation of the same source no longer reports', () => {

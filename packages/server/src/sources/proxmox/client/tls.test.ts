@@ -38,6 +38,16 @@ describe('TLS pinning', () => {
     await expect(client(server.url, { fingerprint: certs.selfA.fingerprint }).get('/version')).resolves.toEqual({ version: '8.2.4' });
   });
 
+  it('keeps one pinned connection alive across requests, and one pool per endpoint', async () => {
+    const server = await serve(certs.selfA);
+    const c = client(server.url, { fingerprint: certs.selfA.fingerprint });
+    for (let i = 0; i < 5; i++) await c.get('/version');
+    await Promise.all([c.get('/version'), c.get('/version')]);
+    expect(server.requests).toHaveLength(7);
+    // sequential requests reuse the socket; the two at once need a second one, no more
+    expect(server.handshakes).toBe(2);
+  });
+
   it('refuses a node whose certificate does not match the pin before any request reaches it', async () => {
     const server = await serve(certs.selfB);
     const error = await client(server.url, { fingerprint: certs.selfA.fingerprint }).get('/version').catch((e: unknown) => e);

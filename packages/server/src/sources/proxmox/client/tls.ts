@@ -106,6 +106,11 @@ export interface AgentOptions {
 export function createEndpointAgent(options: AgentOptions): https.Agent {
   const { policy, endpoint, connectTimeoutMs } = options;
   const agent = new https.Agent({ keepAlive: true, maxSockets: options.maxSockets, maxFreeSockets: options.maxSockets, maxCachedSessions: 0, scheduling: 'lifo' });
+  // Node keys an agent's socket pools by host, port and every TLS option of the request, a string
+  // rebuilt per request (~4 KB each, thousands a minute at 500 nodes). This agent serves one
+  // endpoint with TLS settings fixed at creation (createConnection below ignores per-request ones),
+  // so host and port are the whole key.
+  agent.getName = (opts?: { host?: string | null; port?: number | null }) => `${opts?.host ?? 'localhost'}:${opts?.port ?? ''}`;
   agent.createConnection = (opts: tls.ConnectionOptions & { host?: string }) => {
     const host = opts.host ?? 'localhost';
     const socket = tls.connect({

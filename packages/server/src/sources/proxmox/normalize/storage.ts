@@ -92,8 +92,12 @@ export function normalizePveStorage(input: PveStorageInput): ObservedResource[] 
   const shared = new Map<string, Seen[]>();
   const out: ObservedResource[] = [];
   for (const s of seen) {
-    if (s.entry.shared === true) shared.set(s.entry.storage, [...(shared.get(s.entry.storage) ?? []), s]);
-    else out.push(storageResource(c, storageId(c, s.entry.storage, s.node), s.node, [s]));
+    if (s.entry.shared === true) {
+      // pushed, not spread: a storage shared by 500 nodes was copied 500 times per cycle
+      const group = shared.get(s.entry.storage);
+      if (group) group.push(s);
+      else shared.set(s.entry.storage, [s]);
+    } else out.push(storageResource(c, storageId(c, s.entry.storage, s.node), s.node, [s]));
   }
   for (const [storage, group] of shared) out.push(storageResource(c, storageId(c, storage), undefined, group));
   return out;
