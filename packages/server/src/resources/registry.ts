@@ -98,30 +98,18 @@ export function sameJson(a: unknown, b: unknown): boolean {
  * parts identical without walking them. `next` is the registry's once handed over.
  */
 export function reuseUnchanged(prev: ObservedResource, next: ObservedResource): ObservedResource {
-  const metrics = sameMetrics(prev.metrics, next.metrics) ? prev.metrics : next.metrics;
+  const metrics = sameJson(prev.metrics, next.metrics) ? prev.metrics : next.metrics;
   const details = reuseDetails(prev.details, next.details);
   const identity = sameJson(prev.identity, next.identity) ? prev.identity : next.identity;
   const tags = sameJson(prev.tags, next.tags) ? prev.tags : next.tags;
   if (metrics === prev.metrics && details === prev.details && identity === prev.identity && tags === prev.tags
     && prev.id === next.id && prev.type === next.type && prev.name === next.name && prev.parentId === next.parentId
-    && prev.source === next.source && prev.status === next.status && ('parentId' in prev) === ('parentId' in next)) return prev;
+    && prev.source === next.source && prev.status === next.status) return prev;
   next.metrics = metrics;
   next.details = details;
   next.identity = identity;
   next.tags = tags;
   return next;
-}
-
-function sameMetrics(a: Record<string, number>, b: Record<string, number>): boolean {
-  let keys = 0;
-  for (const k in a) {
-    keys++;
-    const x = a[k];
-    const y = b[k];
-    if (x !== y && !(Number.isNaN(x) && Number.isNaN(y))) return false;
-  }
-  for (const _ in b) keys--;
-  return keys === 0;
 }
 
 /** `prev` when every key is alike; else `next` holding `prev`'s value under each key that is. */
