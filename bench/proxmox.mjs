@@ -224,6 +224,9 @@ try {
   output.server = {
     idleRssMB, cpuPercent: srv.cpuPercent, cpuS: srv.cpuS, wallS: srv.wallS, rssMeanMB: srv.rssMeanBytes / MB, rssMaxMB: srv.rssMaxBytes / MB, hwmMB: srv.hwmBytes / MB,
     warmup: { cpuPercent: warm.cpuPercent, rssMaxMB: warm.rssMaxBytes / MB },
+    // each minute of the window: mean and max RSS, to show a long window's shape
+    writtenMBPerHour: (srv.writeBytes / MB) * (3600 / srv.wallS),
+    rssByMinuteMB: srv.minutes.map((m) => [round(m.meanBytes / MB), round(m.maxBytes / MB)]),
     atEnd: {
       rssAnonMB: kB('RssAnon'), rssFileMB: kB('RssFile'), threads: kB('Threads') * 1024,
       // V8's view at the end of the window: what the heap reserved and used, and memory outside it (Buffers, typed arrays).
@@ -287,6 +290,8 @@ try {
   console.log(`history: ${round(output.history.samplesPerS, 0)} samples/s accepted, ${output.history.droppedInWindow} dropped, ${output.history.series} series, ${output.history.flushesInWindow} flushes in the window, `
     + `${round(output.history.bytesWrittenLastHourMB)} MB written so far, database ${round(output.history.databaseMB)} MB`);
   console.log(`server memory at the end: RssAnon ${round(output.server.atEnd.rssAnonMB)} MB, RssFile ${round(output.server.atEnd.rssFileMB)} MB; V8 heap ${round(output.server.atEnd.heapUsedMB)} MB used of ${round(output.server.atEnd.heapTotalMB)} MB, external ${round(output.server.atEnd.externalMB)} MB; spaces ${JSON.stringify(output.server.atEnd.heapSpacesMB)}`);
+  console.log(`server disk writes (/proc/<pid>/io write_bytes, database, WAL and logs): ${round(output.server.writtenMBPerHour, 0)} MB per hour in the window`);
+  console.log(`server RSS by minute of the window (mean/max MB): ${output.server.rssByMinuteMB.map(([mean, max]) => `${mean}/${max}`).join(' ')}`);
   console.log(`\ngoals: CPU ${round(srv.cpuPercent, 2)} % ≤ ${GOALS.cpuPercent} % ${output.cpuGoalMet ? 'met' : 'NOT met'}; `
     + `RSS max ${round(Math.max(srv.rssMaxBytes, srv.hwmBytes) / MB)} MB ≤ ${GOALS.rssMB} MB ${output.rssGoalMet ? 'met' : 'NOT met'}`);
 

@@ -258,12 +258,23 @@ export function startScraper(url, intervalMs) {
   };
 }
 
+/** /proc/<pid>/io write_bytes, or NaN when it cannot be read. */
+function bytesWritten(pid) {
+  try {
+    return Number(/^write_bytes: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? NaN);
+  } catch {
+    return NaN;
+  }
+}
+
 /**
  * Watches a process over a window: CPU seconds at both ends, RSS sampled every second. `stop()`
- * returns CPU as % of one core, mean and max RSS, and the peak RSS since start (VmHWM).
+ * returns CPU as % of one core, mean and max RSS, each minute's mean and max RSS (a long window's
+ * shape), the bytes it wrote, and the peak RSS since start (VmHWM).
  */
 export function startWindow(pid) {
   const cpu0 = cpuSeconds(pid);
+  const written0 = bytesWritten(pid);
   const t0 = performance.now();
   const rss = [];
   const sample = () => {
@@ -279,9 +290,17 @@ export function startWindow(pid) {
       const cpu1 = cpuSeconds(pid);
       const wallS = (performance.now() - t0) / 1000;
       const mem = memoryOf(pid);
+      const minutes = [];
+      for (let i = 0; i < rss.length; i += 60) {
+        const part = rss.slice(i, i + 60);
+        minutes.push({ meanBytes: part.reduce((a, b) => a + b, 0) / part.length, maxBytes: Math.max(...part) });
+      }
       return {
         wallS,
+        minutes,
         cpuS: cpu1 - cpu0,
+        /** bytes the process sent to the disk in the window (/proc/<pid>/io write_bytes: page cache dirtied, WAL included) */
+        writeBytes: bytesWritten(pid) - written0,
         cpuPercent: ((cpu1 - cpu0) / wallS) * 100,
         rssMeanBytes: rss.reduce((a, b) => a + b, 0) / Math.max(1, rss.length),
         rssMaxBytes: Math.max(...rss),

@@ -116,7 +116,7 @@ export async function startPulse(options: PulseOptions): Promise<RunningPulse> {
   const history = { store: historyStore, retention: () => retention, report: () => (memoryOnly ? Promise.resolve(null) : historyStorageReport(db)) };
   // Recent series (sparklines, detail charts) are read from the history's raw tier, not kept twice.
   const series = createRecentSeries({ source: historyStore, windowMs: 3_600_000, now });
-  const persistence = persistResources({ registry, store, logger, now, everyMs: 60_000 });
+  const persistence = persistResources({ registry, store, logger, now, everyMs: 60_000, figuresEveryMs: 15 * 60_000 });
   const agents = await createAgentService({ store, registry, config: () => config.agents, now, logger: logger.child({ component: 'agents' }) });
   const agentAssets = createInstallAssets(() => config.agents.assets_dir ?? defaultAgentAssetsDir());
   const connectionService = createConnectionService({ store, box: secretBox, now, logger: logger.child({ component: 'connections' }) });

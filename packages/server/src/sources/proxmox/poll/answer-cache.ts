@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { readAnswer } from '../answers/index.js';
 import { isProxmoxError } from '../client/index.js';
+import type { Cadence } from './cadence.js';
 import type { PollContext } from './poll-context.js';
 import type { Priority } from './request-limiter.js';
 
@@ -30,8 +31,11 @@ export interface AnswerCache {
   get<T>(key: string): CachedAnswer<T> | undefined;
   /** the last error of `key`, cleared by its next success */
   error(key: string): { code: string; message: string; at: number } | undefined;
-  /** drops keys for which `keep` is false (nodes and guests that are gone) */
-  retain(keep: (key: string) => boolean): void;
+  /**
+   * Drops keys for which `keep` is false (nodes and guests that are gone), with their place in the
+   * cadence: a cluster that recreates guests all day would otherwise keep a due time for each one.
+   */
+  retain(keep: (key: string) => boolean, cadence: Cadence): void;
 }
 
 export function createAnswerCache(): AnswerCache {
@@ -68,9 +72,10 @@ export function createAnswerCache(): AnswerCache {
     error(key) {
       return errors.get(key);
     },
-    retain(keep) {
+    retain(keep, cadence) {
       for (const key of values.keys()) if (!keep(key)) values.delete(key);
       for (const key of errors.keys()) if (!keep(key)) errors.delete(key);
+      cadence.retain(keep);
     },
   };
 }

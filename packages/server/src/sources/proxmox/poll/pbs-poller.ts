@@ -77,7 +77,7 @@ export function createPbsPoller(): ProductPoller {
           return normalizePbsBackupGroups({ connection: c, store, groups: g, ...(snapshots ? { snapshots } : {}) });
         }),
       ];
-      cache.retain((key) => !key.includes('/') || key.startsWith('jobs/') || names.includes(key.slice(key.indexOf('/') + 1)));
+      cache.retain((key) => !key.includes('/') || key.startsWith('jobs/') || names.includes(key.slice(key.indexOf('/') + 1)), context.cadence);
       return { resources, nodes: ['localhost'], problems };
     },
   };

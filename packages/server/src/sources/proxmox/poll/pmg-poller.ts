@@ -58,7 +58,7 @@ export function createPmgPoller(): ProductPoller {
           ...(err ? { error: { code: err.code, message: err.message } } : {}),
         });
       });
-      cache.retain((key) => !key.includes('/') || names.includes(key.split('/')[1] ?? ''));
+      cache.retain((key) => !key.includes('/') || names.includes(key.split('/')[1] ?? ''), context.cadence);
       return { resources, nodes: names, problems: nodes.problems };
     },
   };

@@ -82,7 +82,7 @@ export function createPvePoller(options: PvePollerOptions = {}): ProductPoller {
         retainedAt = context.at;
         const known = new Set(resources.map((r) => r.id));
         const nodeSet = new Set(names);
-        cache.retain((key) => keepKey(key, nodeSet, known));
+        cache.retain((key) => keepKey(key, nodeSet, known), context.cadence);
       }
       return { resources: out, nodes: names, problems };
     },
