@@ -108,7 +108,7 @@ describe.skipIf(!redis.url || missing)('BullMQ check scheduler with two worker p
       expect(new Set(slots).size, `${m.id} ran a slot twice`).toBe(slots.length);
       slots.sort((a, b) => a - b);
       for (let s = slots[0]!; s <= slots.at(-1)!; s += interval) {
-        if (!slots.includes(s)) expect(lostAllowed(m.id, s), `${m.id} missed its run at ${s}`).toBe(true);
+        if (!slots.includes(s)) expect(lostAllowed(m.id, s), `${m.id} missed its run at ${s} (checked from ${from})`).toBe(true);
       }
       expect(slots.length).toBeGreaterThanOrEqual(Math.floor((until - from) / interval) - 1);
     }
@@ -135,11 +135,14 @@ describe.skipIf(!redis.url || missing)('BullMQ check scheduler with two worker p
     const killedAt = Date.now();
     workers[0]!.child.kill('SIGKILL');
     await workers[0]!.exited;
+    // a job is taken when its slot is due, so the dead worker can have taken slots up to its death,
+    // which on a loaded machine comes some ms after the kill (a fixed +100 ms failed once in CI)
+    const diedAt = Date.now();
     // long enough for the dead worker's locks to expire and its in-flight jobs to be failed (not re-run)
     await waitFor(() => Date.now() > killedAt + 6000 && results.filter((r) => r.scheduledAt > killedAt + 5000).length >= 20, '6 s of checks after the kill', 20_000);
     const until = Date.now() - 1000;
     // the one run a monitor had in the dead worker's hands at the kill is lost (failed, never re-run)
-    expectEverySlotOnce(killedAt - 3000, until, (id, slot) => slot >= killedAt - intervalOf(id) && slot <= killedAt + 100);
+    expectEverySlotOnce(killedAt - 3000, until, (id, slot) => slot >= killedAt - intervalOf(id) && slot <= diedAt + 100);
     const lost = monitors.flatMap((m) => {
       const ran = new Set(hits.filter((h) => h.id === m.id).map((h) => h.scheduledAt));
       const slotBefore = killedAt - ((killedAt - [...ran][0]!) % intervalOf(m.id));
