@@ -224,8 +224,8 @@ try {
   output.server = {
     idleRssMB, cpuPercent: srv.cpuPercent, cpuS: srv.cpuS, wallS: srv.wallS, rssMeanMB: srv.rssMeanBytes / MB, rssMaxMB: srv.rssMaxBytes / MB, hwmMB: srv.hwmBytes / MB,
     warmup: { cpuPercent: warm.cpuPercent, rssMaxMB: warm.rssMaxBytes / MB },
-    // each minute of the window: mean and max RSS, to show a long window's shape
     writtenMBPerHour: (srv.writeBytes / MB) * (3600 / srv.wallS),
+    // each minute of the window: mean and max RSS, to show a long window's shape
     rssByMinuteMB: srv.minutes.map((m) => [round(m.meanBytes / MB), round(m.maxBytes / MB)]),
     atEnd: {
       rssAnonMB: kB('RssAnon'), rssFileMB: kB('RssFile'), threads: kB('Threads') * 1024,

@@ -258,6 +258,8 @@ export function startScraper(url, intervalMs) {
   };
 }
 
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+
 /** /proc/<pid>/io write_bytes, or NaN when it cannot be read. */
 function bytesWritten(pid) {
   try {
@@ -293,7 +295,7 @@ export function startWindow(pid) {
       const minutes = [];
       for (let i = 0; i < rss.length; i += 60) {
         const part = rss.slice(i, i + 60);
-        minutes.push({ meanBytes: part.reduce((a, b) => a + b, 0) / part.length, maxBytes: Math.max(...part) });
+        minutes.push({ meanBytes: mean(part), maxBytes: Math.max(...part) });
       }
       return {
         wallS,
@@ -302,7 +304,7 @@ export function startWindow(pid) {
         /** bytes the process sent to the disk in the window (/proc/<pid>/io write_bytes: page cache dirtied, WAL included) */
         writeBytes: bytesWritten(pid) - written0,
         cpuPercent: ((cpu1 - cpu0) / wallS) * 100,
-        rssMeanBytes: rss.reduce((a, b) => a + b, 0) / Math.max(1, rss.length),
+        rssMeanBytes: mean(rss),
         rssMaxBytes: Math.max(...rss),
         hwmBytes: mem?.hwm ?? NaN,
       };
