@@ -81,6 +81,35 @@ describe('PVE poller against the simulator', () => {
     expect(rate).toBeGreaterThan(0);
   });
 
+  it('hands over the same objects while the slower answers are unchanged, and what changed at their next refresh', async () => {
+    const s = await setup({ nodes: 2, guests: 8, version: 9 }, () => createPvePoller());
+    const guest = s.sim.model.guests.find((g: { type: string; status: string; agent?: string; template: boolean }) => g.type === 'qemu' && g.status === 'running' && g.agent === 'running' && !g.template);
+    const id = `pve:lab:qemu/${guest.vmid}`;
+    await s.poll();
+    await vi.waitFor(async () => {
+      await s.source.pollNow();
+      expect(s.byId(id)?.details.ips).toEqual([guest.ip]);
+      expect(s.latest()?.resources.some((r) => r.type === 'disk')).toBe(true);
+    }, { timeout: 10_000, interval: 20 });
+    const disk = s.latest()!.resources.find((r) => r.type === 'disk')!;
+    const before = s.byId(id)!;
+
+    s.clock.advance(10_000);
+    await s.source.pollNow();
+    // Built once per answer (poll/last-built.ts): the registry keeps what it holds without walking it.
+    expect(s.byId(disk.id)).toBe(disk);
+    expect(s.byId(id)!.identity).toBe(before.identity);
+    expect(s.byId(id)!.details.ips).toBe(before.details.ips);
+
+    guest.ip = '10.99.0.7';
+    s.clock.advance(6 * 60_000);
+    await vi.waitFor(async () => {
+      await s.source.pollNow();
+      expect(s.byId(id)?.details.ips).toEqual(['10.99.0.7']);
+    }, { timeout: 10_000, interval: 20 });
+    expect(s.byId(id)!.identity.ips).toEqual(['10.99.0.7']);
+  });
+
   it('keeps polling the other nodes while one hangs, and marks a node that answers 595 offline', async () => {
     const s = await setup({ nodes: 3, guests: 9, version: 8 }, () => createPvePoller());
     await s.poll();

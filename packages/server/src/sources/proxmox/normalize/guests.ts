@@ -13,7 +13,7 @@ import {
 } from '../answers/index.js';
 import type { LastBackup } from './backups.js';
 import { fractionToPercent, put, putUsage } from './figures.js';
-import { agentFilesystems, agentNetwork, agentOs, lxcNetwork, type GuestNetwork } from './guest-inside.js';
+import { agentFilesystems, agentNetwork, agentOs, lxcNetwork, type GuestFilesystem, type GuestNetwork } from './guest-inside.js';
 import type { RateTracker } from './guest-rates.js';
 import { guestId, pveNodeId, sourceId } from './ids.js';
 
@@ -47,6 +47,50 @@ export interface PveGuestsInput {
   extras?: Record<number, GuestExtras>;
   /** mergeLastBackups(...) of the cluster */
   backups?: ReadonlyMap<number, LastBackup>;
+  /**
+   * What was derived from each guest's extras, kept by a caller that hands over the same extras
+   * object while its answers are unchanged: a guest's addresses, filesystems and identity are then
+   * worked out once per answer instead of every cycle, and stay the same objects.
+   */
+  insides?: WeakMap<GuestExtras, GuestInside>;
+}
+
+/** What a guest's extras say about its inside, derived once per extras object. */
+export interface GuestInside {
+  kind: 'qemu' | 'lxc';
+  filesystems?: GuestFilesystem[];
+  network?: GuestNetwork;
+  agent?: AgentState;
+  os?: string;
+  identity: ResourceIdentity;
+  snapshots?: number;
+}
+
+function guestInside(kind: 'qemu' | 'lxc', extras: GuestExtras | undefined): GuestInside {
+  const filesystems = extras?.agentFsinfo ? agentFilesystems(extras.agentFsinfo) : undefined;
+  let network: GuestNetwork | undefined;
+  let agent: AgentState | undefined;
+  let os: string | undefined;
+  if (kind === 'qemu') {
+    agent = agentState(extras);
+    if (extras?.agentInterfaces) network = agentNetwork(extras.agentInterfaces);
+    os = agentOs(extras?.agentOsinfo);
+  } else if (extras?.lxcInterfaces) {
+    network = lxcNetwork(extras.lxcInterfaces);
+  }
+  return {
+    kind, filesystems, network, agent, os,
+    identity: identityOf(kind === 'qemu' ? extras?.config : undefined, extras?.agentHostName, network),
+    // "current" is PVE's "You are here!" marker, not a snapshot.
+    snapshots: extras?.snapshots ? extras.snapshots.filter((s) => s.name !== 'current').length : undefined,
+  };
+}
+
+function insideOf(kind: 'qemu' | 'lxc', extras: GuestExtras | undefined, insides: WeakMap<GuestExtras, GuestInside> | undefined): GuestInside {
+  if (!extras || !insides) return guestInside(kind, extras);
+  let inside = insides.get(extras);
+  if (inside?.kind !== kind) insides.set(extras, (inside = guestInside(kind, extras)));
+  return inside;
 }
 
 export type GuestMemSource = 'guest-agent' | 'balloon' | 'cluster-resources';
@@ -166,7 +210,8 @@ export function normalizePveGuests(input: PveGuestsInput): ObservedResource[] {
       put(metrics, 'uptime', row.uptime ?? st?.uptime);
     }
 
-    const filesystems = extras?.agentFsinfo ? agentFilesystems(extras.agentFsinfo) : undefined;
+    const inside = insideOf(kind, extras, input.insides);
+    const filesystems = inside.filesystems;
     if (filesystems?.length) {
       details.filesystems = filesystems;
       putUsage(metrics, 'disk', filesystems.reduce((s, f) => s + f.used, 0), filesystems.reduce((s, f) => s + f.total, 0));
@@ -180,21 +225,15 @@ export function normalizePveGuests(input: PveGuestsInput): ObservedResource[] {
     const counters = { uptime: row.uptime ?? st?.uptime, netin: row.netin, netout: row.netout, diskread: row.diskread, diskwrite: row.diskwrite };
     Object.assign(metrics, input.rates.rates(id, input.at, counters));
 
-    let network: GuestNetwork | undefined;
     if (kind === 'qemu') {
-      const agent = agentState(extras);
+      const agent = inside.agent;
       if (agent) details.agent = agent;
       details.agentHint = running && agent && agent !== 'running' ? AGENT_HINTS[agent] : null;
-      if (extras?.agentInterfaces) network = agentNetwork(extras.agentInterfaces);
-      const os = agentOs(extras?.agentOsinfo);
-      if (os) details.os = os;
-    } else if (extras?.lxcInterfaces) {
-      network = lxcNetwork(extras.lxcInterfaces);
+      if (inside.os) details.os = inside.os;
     }
-    if (network?.ips.length) details.ips = network.ips;
+    if (inside.network?.ips.length) details.ips = inside.network.ips;
     if (backup) details.lastBackup = backup;
-    // "current" is PVE's "You are here!" marker, not a snapshot.
-    if (extras?.snapshots) details.snapshots = extras.snapshots.filter((s) => s.name !== 'current').length;
+    if (inside.snapshots !== undefined) details.snapshots = inside.snapshots;
 
     out.push({
       id,
@@ -205,7 +244,7 @@ export function normalizePveGuests(input: PveGuestsInput): ObservedResource[] {
       status: guestStatus(runState, hastate, lock, backup),
       metrics,
       details,
-      identity: identityOf(kind === 'qemu' ? extras?.config : undefined, extras?.agentHostName, network),
+      identity: inside.identity,
       tags,
     });
   }

@@ -8,6 +8,7 @@ export {
   splitTags,
   type AgentState,
   type GuestExtras,
+  type GuestInside,
   type GuestMemory,
   type GuestMemSource,
   type PveGuestsInput,

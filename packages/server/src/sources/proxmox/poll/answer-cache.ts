@@ -38,6 +38,9 @@ export interface AnswerCache {
   retain(keep: (key: string) => boolean, cadence: Cadence): void;
 }
 
+/** What refresh returns when nothing is due: one settled promise for all, not one per call. */
+const NOTHING_DUE: Promise<void> = Promise.resolve();
+
 export function createAnswerCache(): AnswerCache {
   const values = new Map<string, CachedAnswer<unknown>>();
   const errors = new Map<string, { code: string; message: string; at: number }>();
@@ -47,7 +50,7 @@ export function createAnswerCache(): AnswerCache {
     refresh(context, plan) {
       const running = inFlight.get(plan.key);
       if (running) return running;
-      if (!context.cadence.take(plan.key, plan.everyMs)) return Promise.resolve();
+      if (!context.cadence.take(plan.key, plan.everyMs)) return NOTHING_DUE;
       const task = (async () => {
         try {
           const data = await context.get(plan.priority, plan.path, plan.query);

@@ -1,7 +1,7 @@
 import * as A from '../answers/index.js';
-import type { ClusterResource } from '../answers/index.js';
+import type { z } from 'zod';
 import type { GuestExtras } from '../normalize/index.js';
-import type { AnswerCache } from './answer-cache.js';
+import type { AnswerCache, FetchPlan } from './answer-cache.js';
 import type { PollContext } from './poll-context.js';
 
 /*
@@ -18,33 +18,64 @@ export const PVE_CADENCE = {
 } as const;
 
 const enc = encodeURIComponent;
+type Plan = FetchPlan<z.ZodType>;
 
-/** Starts what is due for one online node; never awaited by the cycle. */
-export function refreshNode(context: PollContext, cache: AnswerCache, node: string, needsRrd: boolean): Promise<void>[] {
+/*
+ * Every request a node or guest may need, built once and reused every cycle: the paths and keys
+ * are the same strings each time, and building ~15,000 of them per cycle only to find most not
+ * due was a share of what every cycle allocated (bench/proxmox).
+ */
+
+export interface NodePlans {
+  status: Plan;
+  updates: Plan;
+  disks: Plan;
+  zfs: Plan;
+  tasks: Plan;
+  rrd: Plan;
+  /** per pool name, added as pools show up */
+  zfsDetail: Map<string, Plan>;
+}
+
+export function nodePlans(node: string): NodePlans {
   const n = enc(node);
-  const jobs = [
-    cache.refresh(context, { key: `updates/${node}`, everyMs: PVE_CADENCE.updates, priority: 'background', path: `/nodes/${n}/apt/update`, schema: A.AptUpdates }),
-    cache.refresh(context, { key: `disks/${node}`, everyMs: PVE_CADENCE.disks, priority: 'background', path: `/nodes/${n}/disks/list`, schema: A.DiskList }),
-    cache.refresh(context, { key: `zfs/${node}`, everyMs: PVE_CADENCE.zfs, priority: 'background', path: `/nodes/${n}/disks/zfs`, schema: A.ZfsPools }),
-    cache.refresh(context, {
+  return {
+    // Node status is what every cycle needs; it goes first through the request slots.
+    status: { key: `status/${node}`, everyMs: 0, priority: 'urgent', path: `/nodes/${n}/status`, schema: A.CompiledNodeStatus },
+    updates: { key: `updates/${node}`, everyMs: PVE_CADENCE.updates, priority: 'background', path: `/nodes/${n}/apt/update`, schema: A.AptUpdates },
+    disks: { key: `disks/${node}`, everyMs: PVE_CADENCE.disks, priority: 'background', path: `/nodes/${n}/disks/list`, schema: A.DiskList },
+    zfs: { key: `zfs/${node}`, everyMs: PVE_CADENCE.zfs, priority: 'background', path: `/nodes/${n}/disks/zfs`, schema: A.ZfsPools },
+    tasks: {
       key: `tasks/${node}`, everyMs: PVE_CADENCE.tasks, priority: 'background', path: `/nodes/${n}/tasks`,
       query: { typefilter: 'vzdump', limit: 100, source: 'all' }, schema: A.Tasks,
-    }),
-  ];
-  // PVE 9 puts memavailable in rrddata; older nodes have `memory.available` in their status or nothing better.
-  if (needsRrd) {
-    jobs.push(cache.refresh(context, {
+    },
+    rrd: {
       key: `rrd/${node}`, everyMs: PVE_CADENCE.rrd, priority: 'background', path: `/nodes/${n}/rrddata`,
       query: { timeframe: 'hour', cf: 'AVERAGE' }, schema: A.NodeRrd,
-    }));
+    },
+    zfsDetail: new Map(),
+  };
+}
+
+/** The detail request of one ZFS pool of the node, built at its first sight. */
+function zfsDetailPlan(node: string, plans: NodePlans, pool: string): Plan {
+  let plan = plans.zfsDetail.get(pool);
+  if (!plan) {
+    plan = { key: `zfs/${node}/${pool}`, everyMs: PVE_CADENCE.zfsDetail, priority: 'background', path: `/nodes/${enc(node)}/disks/zfs/${enc(pool)}`, schema: A.ZfsPoolDetail };
+    plans.zfsDetail.set(pool, plan);
   }
-  for (const pool of cache.get<A.ZfsPoolEntry[]>(`zfs/${node}`)?.value ?? []) {
-    jobs.push(cache.refresh(context, {
-      key: `zfs/${node}/${pool.name}`, everyMs: PVE_CADENCE.zfsDetail, priority: 'background',
-      path: `/nodes/${n}/disks/zfs/${enc(pool.name)}`, schema: A.ZfsPoolDetail,
-    }));
-  }
-  return jobs;
+  return plan;
+}
+
+/** Starts what is due for one online node; never awaited by the cycle. */
+export function refreshNode(context: PollContext, cache: AnswerCache, node: string, plans: NodePlans, needsRrd: boolean): void {
+  void cache.refresh(context, plans.updates);
+  void cache.refresh(context, plans.disks);
+  void cache.refresh(context, plans.zfs);
+  void cache.refresh(context, plans.tasks);
+  // PVE 9 puts memavailable in rrddata; older nodes have `memory.available` in their status or nothing better.
+  if (needsRrd) void cache.refresh(context, plans.rrd);
+  for (const pool of cache.get<A.ZfsPoolEntry[]>(plans.zfs.key)?.value ?? []) void cache.refresh(context, zfsDetailPlan(node, plans, pool.name));
 }
 
 export function refreshCeph(context: PollContext, cache: AnswerCache): Promise<void>[] {
@@ -56,69 +87,90 @@ export function refreshCeph(context: PollContext, cache: AnswerCache): Promise<v
   ];
 }
 
-/** Starts what is due for one running guest. */
-export function refreshGuest(context: PollContext, cache: AnswerCache, row: ClusterResource): Promise<void>[] {
-  const kind = row.type === 'lxc' ? 'lxc' : 'qemu';
-  const base = `/nodes/${enc(row.node ?? '')}/${kind}/${row.vmid}`;
-  const key = `${kind}/${row.vmid}`;
-  const jobs = [
-    cache.refresh(context, { key: `${key}/status`, everyMs: PVE_CADENCE.guestStatus, priority: 'background', path: `${base}/status/current`, schema: A.GuestStatus }),
-    cache.refresh(context, { key: `${key}/snapshots`, everyMs: PVE_CADENCE.snapshots, priority: 'background', path: `${base}/snapshot`, schema: A.Snapshots }),
-  ];
-  if (kind === 'lxc') {
-    jobs.push(cache.refresh(context, { key: `${key}/interfaces`, everyMs: PVE_CADENCE.lxcInterfaces, priority: 'background', path: `${base}/interfaces`, schema: A.LxcInterfaces }));
-    return jobs;
-  }
-  jobs.push(cache.refresh(context, { key: `${key}/config`, everyMs: PVE_CADENCE.guestConfig, priority: 'background', path: `${base}/config`, schema: A.QemuConfig }));
-  const status = cache.get<A.GuestStatus>(`${key}/status`)?.value;
-  if (!status?.agent?.enabled || status.agent.available === false) return jobs;
-  const agent = (what: string, everyMs: number, schema: Parameters<AnswerCache['refresh']>[1]['schema']) =>
-    cache.refresh(context, { key: `${key}/agent/${what}`, everyMs, priority: 'background', path: `${base}/agent/${what}`, schema });
-  jobs.push(
-    agent('get-fsinfo', PVE_CADENCE.agentInfo, A.AgentFsinfo),
-    agent('network-get-interfaces', PVE_CADENCE.agentInfo, A.AgentInterfaces),
-    agent('get-osinfo', PVE_CADENCE.agentInfo, A.AgentOsinfo),
-    agent('get-host-name', PVE_CADENCE.agentInfo, A.AgentHostName),
-  );
-  // file-read needs VM.GuestAgent.FileRead, which a read-only token usually lacks: after a 403
-  // the cadence keeps it to one try per period and memory comes from the balloon driver instead.
-  jobs.push(cache.refresh(context, {
-    key: `${key}/agent/meminfo`, everyMs: PVE_CADENCE.agentMeminfo, priority: 'background',
-    path: `${base}/agent/file-read`, query: { file: '/proc/meminfo' }, schema: A.AgentFileRead,
-  }));
-  return jobs;
+export interface GuestPlans {
+  kind: 'qemu' | 'lxc';
+  status: Plan;
+  snapshots: Plan;
+  /** LXC only */
+  interfaces?: Plan;
+  /** QEMU only, as are the agent's */
+  config?: Plan;
+  agent?: { fsinfo: Plan; interfaces: Plan; osinfo: Plan; hostName: Plan; meminfo: Plan };
 }
 
-/** What was read about one guest, for the normaliser. */
-export function guestExtras(cache: AnswerCache, row: ClusterResource): GuestExtras {
-  const kind = row.type === 'lxc' ? 'lxc' : 'qemu';
-  const key = `${kind}/${row.vmid}`;
-  const value = <T>(k: string): T | undefined => cache.get<T>(`${key}/${k}`)?.value;
-  const running = row.status === 'running';
-  const extras: GuestExtras = {};
-  const snapshots = value<A.Snapshot[]>('snapshots');
-  if (snapshots) extras.snapshots = snapshots;
-  if (kind === 'qemu') {
-    const config = value<A.QemuConfig>('config');
-    if (config) extras.config = config;
-  }
-  if (!running) return extras;
-  const status = value<A.GuestStatus>('status');
-  if (status) extras.status = status;
+export function guestPlans(kind: 'qemu' | 'lxc', node: string, vmid: number): GuestPlans {
+  const base = `/nodes/${enc(node)}/${kind}/${vmid}`;
+  const key = `${kind}/${vmid}`;
+  const plan = (what: string, everyMs: number, path: string, schema: z.ZodType, query?: Plan['query']): Plan =>
+    ({ key: `${key}/${what}`, everyMs, priority: 'background', path: `${base}/${path}`, schema, ...(query ? { query } : {}) });
+  const plans: GuestPlans = {
+    kind,
+    status: plan('status', PVE_CADENCE.guestStatus, 'status/current', A.GuestStatus),
+    snapshots: plan('snapshots', PVE_CADENCE.snapshots, 'snapshot', A.Snapshots),
+  };
   if (kind === 'lxc') {
-    const interfaces = value<A.LxcInterface[]>('interfaces');
-    if (interfaces) extras.lxcInterfaces = interfaces;
-    return extras;
+    plans.interfaces = plan('interfaces', PVE_CADENCE.lxcInterfaces, 'interfaces', A.LxcInterfaces);
+    return plans;
   }
-  const fs = value<A.AgentFilesystem[]>('agent/get-fsinfo');
+  plans.config = plan('config', PVE_CADENCE.guestConfig, 'config', A.QemuConfig);
+  plans.agent = {
+    fsinfo: plan('agent/get-fsinfo', PVE_CADENCE.agentInfo, 'agent/get-fsinfo', A.AgentFsinfo),
+    interfaces: plan('agent/network-get-interfaces', PVE_CADENCE.agentInfo, 'agent/network-get-interfaces', A.AgentInterfaces),
+    osinfo: plan('agent/get-osinfo', PVE_CADENCE.agentInfo, 'agent/get-osinfo', A.AgentOsinfo),
+    hostName: plan('agent/get-host-name', PVE_CADENCE.agentInfo, 'agent/get-host-name', A.AgentHostName),
+    // file-read needs VM.GuestAgent.FileRead, which a read-only token usually lacks: after a 403
+    // the cadence keeps it to one try per period and memory comes from the balloon driver instead.
+    meminfo: plan('agent/meminfo', PVE_CADENCE.agentMeminfo, 'agent/file-read', A.AgentFileRead, { file: '/proc/meminfo' }),
+  };
+  return plans;
+}
+
+/** Starts what is due for one running guest. */
+export function refreshGuest(context: PollContext, cache: AnswerCache, plans: GuestPlans): void {
+  void cache.refresh(context, plans.status);
+  void cache.refresh(context, plans.snapshots);
+  if (plans.interfaces) void cache.refresh(context, plans.interfaces);
+  if (plans.config) void cache.refresh(context, plans.config);
+  const agent = plans.agent;
+  if (!agent) return;
+  const status = cache.get<A.GuestStatus>(plans.status.key)?.value;
+  if (!status?.agent?.enabled || status.agent.available === false) return;
+  void cache.refresh(context, agent.fsinfo);
+  void cache.refresh(context, agent.interfaces);
+  void cache.refresh(context, agent.osinfo);
+  void cache.refresh(context, agent.hostName);
+  void cache.refresh(context, agent.meminfo);
+}
+
+/**
+ * The cached answers about one guest that its resource is built from, in a fixed order: what
+ * guestExtras reads, and what decides whether the last extras still hold.
+ */
+export function guestAnswers(cache: AnswerCache, plans: GuestPlans, running: boolean): unknown[] {
+  const value = (plan: Plan | undefined): unknown => (plan ? cache.get(plan.key)?.value : undefined);
+  const agent = plans.agent;
+  return [
+    value(plans.snapshots), value(plans.config), running,
+    ...(running ? [value(plans.status), value(plans.interfaces), value(agent?.fsinfo), value(agent?.interfaces), value(agent?.osinfo), value(agent?.hostName), value(agent?.meminfo)] : []),
+  ];
+}
+
+/** What was read about one guest, for the normaliser, from guestAnswers(...). */
+export function guestExtras(answers: readonly unknown[]): GuestExtras {
+  const [snapshots, config, running, status, lxcInterfaces, fs, ifaces, os, host, meminfo] = answers as [
+    A.Snapshot[] | undefined, A.QemuConfig | undefined, boolean, A.GuestStatus | undefined, A.LxcInterface[] | undefined,
+    A.AgentFilesystem[] | undefined, A.AgentInterface[] | undefined, A.AgentOsinfo | undefined, A.AgentHostName | undefined, A.AgentFileRead | undefined,
+  ];
+  const extras: GuestExtras = {};
+  if (snapshots) extras.snapshots = snapshots;
+  if (config) extras.config = config;
+  if (!running) return extras;
+  if (status) extras.status = status;
+  if (lxcInterfaces) extras.lxcInterfaces = lxcInterfaces;
   if (fs) extras.agentFsinfo = fs;
-  const ifaces = value<A.AgentInterface[]>('agent/network-get-interfaces');
   if (ifaces) extras.agentInterfaces = ifaces;
-  const os = value<A.AgentOsinfo>('agent/get-osinfo');
   if (os) extras.agentOsinfo = os;
-  const host = value<A.AgentHostName>('agent/get-host-name');
   if (host) extras.agentHostName = host['host-name'];
-  const meminfo = value<A.AgentFileRead>('agent/meminfo');
   const parsed = meminfo ? A.parseProcMeminfo(meminfo.content) : undefined;
   if (parsed) extras.agentMeminfo = parsed;
   return extras;

@@ -2,14 +2,17 @@ import * as A from '../answers/index.js';
 import type { ClusterResource, ClusterStatusEntry, NodeStatus } from '../answers/index.js';
 import { readAnswer } from '../answers/index.js';
 import {
-  createRateTracker, lastBackupsFromTasks, normalizeCeph, normalizeDisks, normalizePveGuests, normalizePveNodes,
+  createRateTracker, type GuestExtras, type GuestInside, lastBackupsFromTasks, normalizeCeph, normalizeDisks, normalizePveGuests, normalizePveNodes,
   normalizePveStorage, normalizeZfsPools,
 } from '../normalize/index.js';
 import type { ObservedResource } from '../../../resources/observation.js';
 import { createAnswerCache } from './answer-cache.js';
 import type { PollContext, PollResult, ProductPoller } from './poll-context.js';
 import { settleWithin } from './poll-context.js';
-import { guestExtras, refreshCeph, refreshGuest, refreshNode } from './pve-background.js';
+import { createLastBuilt } from './last-built.js';
+import {
+  guestAnswers, guestExtras, guestPlans, nodePlans, refreshCeph, refreshGuest, refreshNode, type GuestPlans, type NodePlans,
+} from './pve-background.js';
 
 /*
  * One PVE cluster (or single node) per connection. Every cycle: /cluster/status and one
@@ -26,6 +29,13 @@ export interface PvePollerOptions {
 export function createPvePoller(options: PvePollerOptions = {}): ProductPoller {
   const cache = createAnswerCache();
   const rates = createRateTracker();
+  // Built once per node and guest, each again only when what it is built from changed (last-built.ts).
+  const plansOfNode = new Map<string, NodePlans>();
+  const plansOfGuest = createLastBuilt<GuestPlans>();
+  const extrasOfGuest = createLastBuilt<GuestExtras>();
+  const nodeParts = createLastBuilt<ObservedResource[]>();
+  const insides = new WeakMap<GuestExtras, GuestInside>();
+  const lastBackups = createLastBuilt<ReturnType<typeof lastBackupsFromTasks>>();
   let members: ClusterStatusEntry[] = [];
   let retainedAt = Number.NEGATIVE_INFINITY;
 
@@ -59,18 +69,16 @@ export function createPvePoller(options: PvePollerOptions = {}): ProductPoller {
       const names = [...new Set([...nodeRows.map((r) => r.node as string), ...members.filter((m) => m.type === 'node').map((m) => m.name)])].sort();
       const online = names.filter((n) => !offline.has(n));
 
-      // Node status is what every cycle needs; it goes first through the request slots.
-      const statusJobs = online.map((node) => cache.refresh(context, {
-        key: `status/${node}`, everyMs: 0, priority: 'urgent', path: `/nodes/${encodeURIComponent(node)}/status`, schema: A.CompiledNodeStatus,
-      }));
+      const statusJobs = online.map((node) => cache.refresh(context, plansFor(node).status));
       for (const node of online) {
-        const status = cache.get<NodeStatus>(`status/${node}`)?.value;
-        void refreshNode(context, cache, node, status !== undefined && status.memory?.available === undefined);
+        const plans = plansFor(node);
+        const status = cache.get<NodeStatus>(plans.status.key)?.value;
+        refreshNode(context, cache, node, plans, status !== undefined && status.memory?.available === undefined);
       }
       void refreshCeph(context, cache);
       for (const row of resources) {
         if ((row.type === 'qemu' || row.type === 'lxc') && row.status === 'running' && !row.template && !offline.has(row.node ?? '')) {
-          void refreshGuest(context, cache, row);
+          refreshGuest(context, cache, guestPlansFor(row));
         }
       }
       await settleWithin(statusJobs, context.waitMs);
@@ -83,10 +91,28 @@ export function createPvePoller(options: PvePollerOptions = {}): ProductPoller {
         const known = new Set(resources.map((r) => r.id));
         const nodeSet = new Set(names);
         cache.retain((key) => keepKey(key, nodeSet, known), context.cadence);
+        for (const node of plansOfNode.keys()) if (!nodeSet.has(node)) plansOfNode.delete(node);
+        const vmids = new Set(resources.map((r) => (r.vmid === undefined ? '' : String(r.vmid))));
+        plansOfGuest.retain((vmid) => vmids.has(vmid));
+        extrasOfGuest.retain((vmid) => vmids.has(vmid));
+        nodeParts.retain((key) => nodeSet.has(key.slice(key.indexOf('/') + 1)));
       }
       return { resources: out, nodes: names, problems };
     },
   };
+
+  function plansFor(node: string): NodePlans {
+    let plans = plansOfNode.get(node);
+    if (!plans) plansOfNode.set(node, (plans = nodePlans(node)));
+    return plans;
+  }
+
+  /** vmids are unique across a cluster's VMs and containers; a guest that moved node gets new paths. */
+  function guestPlansFor(row: ClusterResource): GuestPlans {
+    const kind = row.type === 'lxc' ? 'lxc' : 'qemu';
+    const node = row.node ?? '';
+    return plansOfGuest.get(String(row.vmid), [kind, node], () => guestPlans(kind, node, row.vmid as number));
+  }
 
   function assemble(context: PollContext, resources: ClusterResource[], names: string[], online: string[]): ObservedResource[] {
     const c = context.connection;
@@ -95,42 +121,57 @@ export function createPvePoller(options: PvePollerOptions = {}): ProductPoller {
     const updates: Record<string, A.AptUpdate[]> = {};
     const errors: Record<string, { code: string; message: string }> = {};
     const isOnline = new Set(online);
-    const tasks: A.Task[] = [];
+    const taskLists: A.Task[][] = [];
     const out: ObservedResource[] = [];
     for (const node of names) {
-      const s = cache.get<NodeStatus>(`status/${node}`);
+      const plans = plansFor(node);
+      const s = cache.get<NodeStatus>(plans.status.key);
       // A status older than a few cycles is not a claim about now: the node shows its error instead.
       if (s && context.at - s.at < 6 * 60_000) status[node] = s.value;
-      const err = cache.error(`status/${node}`);
+      const err = cache.error(plans.status.key);
       if (err && isOnline.has(node)) errors[node] = { code: err.code, message: err.message };
-      const r = cache.get<A.NodeRrdPoint[]>(`rrd/${node}`);
+      const r = cache.get<A.NodeRrdPoint[]>(plans.rrd.key);
       if (r) rrd[node] = r.value;
-      const u = cache.get<A.AptUpdate[]>(`updates/${node}`);
+      const u = cache.get<A.AptUpdate[]>(plans.updates.key);
       if (u) updates[node] = u.value;
-      tasks.push(...(cache.get<A.Task[]>(`tasks/${node}`)?.value ?? []));
-      const disks = cache.get<A.DiskEntry[]>(`disks/${node}`)?.value;
-      if (disks) out.push(...normalizeDisks(c, node, disks));
-      const pools = cache.get<A.ZfsPoolEntry[]>(`zfs/${node}`)?.value;
+      const t = cache.get<A.Task[]>(plans.tasks.key)?.value;
+      if (t) taskLists.push(t);
+      const disks = cache.get<A.DiskEntry[]>(plans.disks.key)?.value;
+      if (disks) for (const disk of nodeParts.get(`disks/${node}`, [disks], () => normalizeDisks(c, node, disks))) out.push(disk);
+      const pools = cache.get<A.ZfsPoolEntry[]>(plans.zfs.key)?.value;
       if (pools) {
-        const detail: Record<string, A.ZfsPoolDetail> = {};
-        for (const p of pools) {
-          const d = cache.get<A.ZfsPoolDetail>(`zfs/${node}/${p.name}`)?.value;
-          if (d) detail[p.name] = d;
-        }
-        out.push(...normalizeZfsPools(c, node, pools, detail));
+        const details = pools.map((p) => cache.get<A.ZfsPoolDetail>(zfsDetailKey(plans, p.name))?.value);
+        const built = nodeParts.get(`zfs/${node}`, [pools, ...details], () => normalizeZfsPools(c, node, pools, zfsDetails(pools, details)));
+        for (const pool of built) out.push(pool);
       }
     }
     const nodes = normalizePveNodes({ connection: c, clusterStatus: members, resources, status, rrd, updates, errors });
     const extras: Record<number, ReturnType<typeof guestExtras>> = {};
     for (const row of resources) {
-      if ((row.type === 'qemu' || row.type === 'lxc') && row.vmid !== undefined) extras[row.vmid] = guestExtras(cache, row);
+      if ((row.type !== 'qemu' && row.type !== 'lxc') || row.vmid === undefined) continue;
+      const answers = guestAnswers(cache, guestPlansFor(row), row.status === 'running');
+      extras[row.vmid] = extrasOfGuest.get(String(row.vmid), answers, () => guestExtras(answers));
     }
-    const guests = normalizePveGuests({ connection: c, resources, at: context.at, rates, extras, backups: lastBackupsFromTasks(tasks) });
+    const guests = normalizePveGuests({ connection: c, resources, at: context.at, rates, extras, insides, backups: lastBackups.get('cluster', taskLists, () => lastBackupsFromTasks(taskLists.flat())) });
     const storage = normalizePveStorage({ connection: c, resources });
     const ceph = cache.get<A.CephStatus>('ceph');
     if (ceph && context.at - ceph.at < 10 * 60_000) out.push(normalizeCeph(c, ceph.value, cache.get<A.CephDf>('ceph-df')?.value));
     return [...nodes, ...guests, ...storage, ...out];
   }
+}
+
+/** The cache key of a pool's detail; no plan is built for a pool only to read it. */
+function zfsDetailKey(plans: NodePlans, pool: string): string {
+  return plans.zfsDetail.get(pool)?.key ?? `${plans.zfs.key}/${pool}`;
+}
+
+function zfsDetails(pools: readonly A.ZfsPoolEntry[], details: ReadonlyArray<A.ZfsPoolDetail | undefined>): Record<string, A.ZfsPoolDetail> {
+  const byName: Record<string, A.ZfsPoolDetail> = {};
+  pools.forEach((p, i) => {
+    const d = details[i];
+    if (d) byName[p.name] = d;
+  });
+  return byName;
 }
 
 /** Cache keys of nodes and guests that still exist; everything else is forgotten. */
