@@ -88,7 +88,9 @@ describe('PVE poller against the simulator', () => {
     await s.poll();
     await vi.waitFor(async () => {
       await s.source.pollNow();
-      expect(s.byId(id)?.details.ips).toEqual([guest.ip]);
+      // every answer about the guest is in: its agent's addresses, OS and filesystems, its snapshots
+      const seen = s.byId(id);
+      expect(seen?.details).toMatchObject({ ips: [guest.ip], os: expect.any(String), filesystems: expect.any(Array), memSource: expect.any(String), snapshots: expect.any(Number) });
       expect(s.latest()?.resources.some((r) => r.type === 'disk')).toBe(true);
     }, { timeout: 10_000, interval: 20 });
     const disk = s.latest()!.resources.find((r) => r.type === 'disk')!;

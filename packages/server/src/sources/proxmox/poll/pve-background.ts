@@ -21,9 +21,9 @@ const enc = encodeURIComponent;
 type Plan = FetchPlan<z.ZodType>;
 
 /*
- * Every request a node or guest may need, built once and reused every cycle: the paths and keys
- * are the same strings each time, and building ~15,000 of them per cycle only to find most not
- * due was a share of what every cycle allocated (bench/proxmox).
+ * Every request a node or guest may need. A node's are built once and reused every cycle; a
+ * guest's are built when the cycle asks (held for 2,500 guests, ~15,000 plans and paths cost
+ * more memory than building them costs CPU; bench/proxmox).
  */
 
 export interface NodePlans {
@@ -33,7 +33,7 @@ export interface NodePlans {
   zfs: Plan;
   tasks: Plan;
   rrd: Plan;
-  /** per pool name, added as pools show up */
+  /** per pool name, added as pools show up (a node has a handful, and they rarely go) */
   zfsDetail: Map<string, Plan>;
 }
 
@@ -144,14 +144,18 @@ export function refreshGuest(context: PollContext, cache: AnswerCache, plans: Gu
 
 /**
  * The cached answers about one guest that its resource is built from, in a fixed order: what
- * guestExtras reads, and what decides whether the last extras still hold.
+ * guestExtras reads, and what decides whether the last extras still hold. The keys are guestPlans'.
  */
-export function guestAnswers(cache: AnswerCache, plans: GuestPlans, running: boolean): unknown[] {
-  const value = (plan: Plan | undefined): unknown => (plan ? cache.get(plan.key)?.value : undefined);
-  const agent = plans.agent;
+export function guestAnswers(cache: AnswerCache, kind: 'qemu' | 'lxc', vmid: number, running: boolean): unknown[] {
+  const key = `${kind}/${vmid}`;
+  const value = (what: string): unknown => cache.get(`${key}/${what}`)?.value;
+  const snapshots = value('snapshots');
+  if (kind === 'lxc') return running ? [snapshots, undefined, true, value('status'), value('interfaces')] : [snapshots, undefined, false];
+  const config = value('config');
+  if (!running) return [snapshots, config, false];
   return [
-    value(plans.snapshots), value(plans.config), running,
-    ...(running ? [value(plans.status), value(plans.interfaces), value(agent?.fsinfo), value(agent?.interfaces), value(agent?.osinfo), value(agent?.hostName), value(agent?.meminfo)] : []),
+    snapshots, config, true, value('status'), undefined, value('agent/get-fsinfo'), value('agent/network-get-interfaces'),
+    value('agent/get-osinfo'), value('agent/get-host-name'), value('agent/meminfo'),
   ];
 }
 

@@ -11,7 +11,7 @@ import type { PollContext, PollResult, ProductPoller } from './poll-context.js';
 import { settleWithin } from './poll-context.js';
 import { createLastBuilt } from './last-built.js';
 import {
-  guestAnswers, guestExtras, guestPlans, nodePlans, refreshCeph, refreshGuest, refreshNode, type GuestPlans, type NodePlans,
+  guestAnswers, guestExtras, guestPlans, nodePlans, refreshCeph, refreshGuest, refreshNode, type NodePlans,
 } from './pve-background.js';
 
 /*
@@ -29,9 +29,8 @@ export interface PvePollerOptions {
 export function createPvePoller(options: PvePollerOptions = {}): ProductPoller {
   const cache = createAnswerCache();
   const rates = createRateTracker();
-  // Built once per node and guest, each again only when what it is built from changed (last-built.ts).
+  // A node's plans are built once; the parts below again only when what they are built from changed (last-built.ts).
   const plansOfNode = new Map<string, NodePlans>();
-  const plansOfGuest = createLastBuilt<GuestPlans>();
   const extrasOfGuest = createLastBuilt<GuestExtras>();
   const nodeParts = createLastBuilt<ObservedResource[]>();
   const insides = new WeakMap<GuestExtras, GuestInside>();
@@ -78,7 +77,8 @@ export function createPvePoller(options: PvePollerOptions = {}): ProductPoller {
       void refreshCeph(context, cache);
       for (const row of resources) {
         if ((row.type === 'qemu' || row.type === 'lxc') && row.status === 'running' && !row.template && !offline.has(row.node ?? '')) {
-          refreshGuest(context, cache, guestPlansFor(row));
+          // Built each cycle, not kept: held for 2,500 guests they cost more memory than building them costs CPU.
+          refreshGuest(context, cache, guestPlans(row.type, row.node ?? '', row.vmid as number));
         }
       }
       await settleWithin(statusJobs, context.waitMs);
@@ -93,7 +93,6 @@ export function createPvePoller(options: PvePollerOptions = {}): ProductPoller {
         cache.retain((key) => keepKey(key, nodeSet, known), context.cadence);
         for (const node of plansOfNode.keys()) if (!nodeSet.has(node)) plansOfNode.delete(node);
         const vmids = new Set(resources.map((r) => (r.vmid === undefined ? '' : String(r.vmid))));
-        plansOfGuest.retain((vmid) => vmids.has(vmid));
         extrasOfGuest.retain((vmid) => vmids.has(vmid));
         nodeParts.retain((key) => nodeSet.has(key.slice(key.indexOf('/') + 1)));
       }
@@ -105,13 +104,6 @@ export function createPvePoller(options: PvePollerOptions = {}): ProductPoller {
     let plans = plansOfNode.get(node);
     if (!plans) plansOfNode.set(node, (plans = nodePlans(node)));
     return plans;
-  }
-
-  /** vmids are unique across a cluster's VMs and containers; a guest that moved node gets new paths. */
-  function guestPlansFor(row: ClusterResource): GuestPlans {
-    const kind = row.type === 'lxc' ? 'lxc' : 'qemu';
-    const node = row.node ?? '';
-    return plansOfGuest.get(String(row.vmid), [kind, node], () => guestPlans(kind, node, row.vmid as number));
   }
 
   function assemble(context: PollContext, resources: ClusterResource[], names: string[], online: string[]): ObservedResource[] {
@@ -149,7 +141,7 @@ export function createPvePoller(options: PvePollerOptions = {}): ProductPoller {
     const extras: Record<number, ReturnType<typeof guestExtras>> = {};
     for (const row of resources) {
       if ((row.type !== 'qemu' && row.type !== 'lxc') || row.vmid === undefined) continue;
-      const answers = guestAnswers(cache, guestPlansFor(row), row.status === 'running');
+      const answers = guestAnswers(cache, row.type, row.vmid, row.status === 'running');
       extras[row.vmid] = extrasOfGuest.get(String(row.vmid), answers, () => guestExtras(answers));
     }
     const guests = normalizePveGuests({ connection: c, resources, at: context.at, rates, extras, insides, backups: lastBackups.get('cluster', taskLists, () => lastBackupsFromTasks(taskLists.flat())) });
