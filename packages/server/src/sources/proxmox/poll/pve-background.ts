@@ -1,5 +1,6 @@
 import * as A from '../answers/index.js';
 import type { z } from 'zod';
+import type { ClusterResource } from '../answers/index.js';
 import type { GuestExtras } from '../normalize/index.js';
 import type { AnswerCache, FetchPlan } from './answer-cache.js';
 import type { PollContext } from './poll-context.js';
@@ -21,9 +22,9 @@ const enc = encodeURIComponent;
 type Plan = FetchPlan<z.ZodType>;
 
 /*
- * Every request a node or guest may need. A node's are built once and reused every cycle; a
- * guest's are built when the cycle asks (held for 2,500 guests, ~15,000 plans and paths cost
- * more memory than building them costs CPU; bench/proxmox).
+ * Every request a node may need, built once and reused every cycle. A guest's are built when the
+ * cycle asks: held for 2,500 guests, ~15,000 plans and paths cost more memory than building them
+ * costs CPU (bench/proxmox).
  */
 
 export interface NodePlans {
@@ -87,64 +88,37 @@ export function refreshCeph(context: PollContext, cache: AnswerCache): Promise<v
   ];
 }
 
-export interface GuestPlans {
-  kind: 'qemu' | 'lxc';
-  status: Plan;
-  snapshots: Plan;
-  /** LXC only */
-  interfaces?: Plan;
-  /** QEMU only, as are the agent's */
-  config?: Plan;
-  agent?: { fsinfo: Plan; interfaces: Plan; osinfo: Plan; hostName: Plan; meminfo: Plan };
-}
-
-export function guestPlans(kind: 'qemu' | 'lxc', node: string, vmid: number): GuestPlans {
-  const base = `/nodes/${enc(node)}/${kind}/${vmid}`;
-  const key = `${kind}/${vmid}`;
-  const plan = (what: string, everyMs: number, path: string, schema: z.ZodType, query?: Plan['query']): Plan =>
-    ({ key: `${key}/${what}`, everyMs, priority: 'background', path: `${base}/${path}`, schema, ...(query ? { query } : {}) });
-  const plans: GuestPlans = {
-    kind,
-    status: plan('status', PVE_CADENCE.guestStatus, 'status/current', A.GuestStatus),
-    snapshots: plan('snapshots', PVE_CADENCE.snapshots, 'snapshot', A.Snapshots),
-  };
-  if (kind === 'lxc') {
-    plans.interfaces = plan('interfaces', PVE_CADENCE.lxcInterfaces, 'interfaces', A.LxcInterfaces);
-    return plans;
-  }
-  plans.config = plan('config', PVE_CADENCE.guestConfig, 'config', A.QemuConfig);
-  plans.agent = {
-    fsinfo: plan('agent/get-fsinfo', PVE_CADENCE.agentInfo, 'agent/get-fsinfo', A.AgentFsinfo),
-    interfaces: plan('agent/network-get-interfaces', PVE_CADENCE.agentInfo, 'agent/network-get-interfaces', A.AgentInterfaces),
-    osinfo: plan('agent/get-osinfo', PVE_CADENCE.agentInfo, 'agent/get-osinfo', A.AgentOsinfo),
-    hostName: plan('agent/get-host-name', PVE_CADENCE.agentInfo, 'agent/get-host-name', A.AgentHostName),
-    // file-read needs VM.GuestAgent.FileRead, which a read-only token usually lacks: after a 403
-    // the cadence keeps it to one try per period and memory comes from the balloon driver instead.
-    meminfo: plan('agent/meminfo', PVE_CADENCE.agentMeminfo, 'agent/file-read', A.AgentFileRead, { file: '/proc/meminfo' }),
-  };
-  return plans;
-}
-
 /** Starts what is due for one running guest. */
-export function refreshGuest(context: PollContext, cache: AnswerCache, plans: GuestPlans): void {
-  void cache.refresh(context, plans.status);
-  void cache.refresh(context, plans.snapshots);
-  if (plans.interfaces) void cache.refresh(context, plans.interfaces);
-  if (plans.config) void cache.refresh(context, plans.config);
-  const agent = plans.agent;
-  if (!agent) return;
-  const status = cache.get<A.GuestStatus>(plans.status.key)?.value;
+export function refreshGuest(context: PollContext, cache: AnswerCache, row: ClusterResource): void {
+  const kind = row.type === 'lxc' ? 'lxc' : 'qemu';
+  const base = `/nodes/${enc(row.node ?? '')}/${kind}/${row.vmid}`;
+  const key = `${kind}/${row.vmid}`;
+  void cache.refresh(context, { key: `${key}/status`, everyMs: PVE_CADENCE.guestStatus, priority: 'background', path: `${base}/status/current`, schema: A.GuestStatus });
+  void cache.refresh(context, { key: `${key}/snapshots`, everyMs: PVE_CADENCE.snapshots, priority: 'background', path: `${base}/snapshot`, schema: A.Snapshots });
+  if (kind === 'lxc') {
+    void cache.refresh(context, { key: `${key}/interfaces`, everyMs: PVE_CADENCE.lxcInterfaces, priority: 'background', path: `${base}/interfaces`, schema: A.LxcInterfaces });
+    return;
+  }
+  void cache.refresh(context, { key: `${key}/config`, everyMs: PVE_CADENCE.guestConfig, priority: 'background', path: `${base}/config`, schema: A.QemuConfig });
+  const status = cache.get<A.GuestStatus>(`${key}/status`)?.value;
   if (!status?.agent?.enabled || status.agent.available === false) return;
-  void cache.refresh(context, agent.fsinfo);
-  void cache.refresh(context, agent.interfaces);
-  void cache.refresh(context, agent.osinfo);
-  void cache.refresh(context, agent.hostName);
-  void cache.refresh(context, agent.meminfo);
+  const agent = (what: string, everyMs: number, schema: z.ZodType) =>
+    void cache.refresh(context, { key: `${key}/agent/${what}`, everyMs, priority: 'background', path: `${base}/agent/${what}`, schema });
+  agent('get-fsinfo', PVE_CADENCE.agentInfo, A.AgentFsinfo);
+  agent('network-get-interfaces', PVE_CADENCE.agentInfo, A.AgentInterfaces);
+  agent('get-osinfo', PVE_CADENCE.agentInfo, A.AgentOsinfo);
+  agent('get-host-name', PVE_CADENCE.agentInfo, A.AgentHostName);
+  // file-read needs VM.GuestAgent.FileRead, which a read-only token usually lacks: after a 403
+  // the cadence keeps it to one try per period and memory comes from the balloon driver instead.
+  void cache.refresh(context, {
+    key: `${key}/agent/meminfo`, everyMs: PVE_CADENCE.agentMeminfo, priority: 'background',
+    path: `${base}/agent/file-read`, query: { file: '/proc/meminfo' }, schema: A.AgentFileRead,
+  });
 }
 
 /**
  * The cached answers about one guest that its resource is built from, in a fixed order: what
- * guestExtras reads, and what decides whether the last extras still hold. The keys are guestPlans'.
+ * guestExtras reads, and what decides whether the last extras still hold. The keys are refreshGuest's.
  */
 export function guestAnswers(cache: AnswerCache, kind: 'qemu' | 'lxc', vmid: number, running: boolean): unknown[] {
   const key = `${kind}/${vmid}`;

@@ -11,7 +11,7 @@ import type { PollContext, PollResult, ProductPoller } from './poll-context.js';
 import { settleWithin } from './poll-context.js';
 import { createLastBuilt } from './last-built.js';
 import {
-  guestAnswers, guestExtras, guestPlans, nodePlans, refreshCeph, refreshGuest, refreshNode, type NodePlans,
+  guestAnswers, guestExtras, nodePlans, refreshCeph, refreshGuest, refreshNode, type NodePlans,
 } from './pve-background.js';
 
 /*
@@ -77,8 +77,7 @@ export function createPvePoller(options: PvePollerOptions = {}): ProductPoller {
       void refreshCeph(context, cache);
       for (const row of resources) {
         if ((row.type === 'qemu' || row.type === 'lxc') && row.status === 'running' && !row.template && !offline.has(row.node ?? '')) {
-          // Built each cycle, not kept: held for 2,500 guests they cost more memory than building them costs CPU.
-          refreshGuest(context, cache, guestPlans(row.type, row.node ?? '', row.vmid as number));
+          refreshGuest(context, cache, row);
         }
       }
       await settleWithin(statusJobs, context.waitMs);
