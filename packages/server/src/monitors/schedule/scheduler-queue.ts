@@ -89,13 +89,15 @@ export function createQueueScheduler(opts: QueueSchedulerOptions): CheckSchedule
     }
     const previous = inflight.get(monitor.id);
     // Never queue a monitor behind itself. The bound lets a run through when a worker died holding
-    // the previous job: that job is failed only after its lock expires, much later than this.
+    // the previous job: that job is failed only after its lock expires, much later than this. It is
+    // counted from the slot, not from when the timer fired: where it ends exactly at the next slot
+    // (1 s monitor, 600 ms timeout), timer jitter would otherwise decide whether that run happens.
     if (previous && previous.until > now()) {
       missed++;
       return;
     }
     const jobId = checkJobId(monitor.id, scheduledAt, attempt);
-    inflight.set(monitor.id, { jobId, until: now() + monitor.timeoutMs + marginOf(monitor.timeoutMs) + QUEUE_SLACK_MS });
+    inflight.set(monitor.id, { jobId, until: scheduledAt + monitor.timeoutMs + marginOf(monitor.timeoutMs) + QUEUE_SLACK_MS });
     const startBy = timetable.nextAt(monitor.id) ?? scheduledAt + monitor.intervalS * 1000;
     queue.add('check', { monitor, scheduledAt, attempt, startBy }, { jobId, deduplication: { id: jobId, ttl: DEDUP_TTL_MS } }).catch((err: unknown) => {
       if (inflight.get(monitor.id)?.jobId === jobId) inflight.delete(monitor.id);
