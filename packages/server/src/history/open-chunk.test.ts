@@ -39,6 +39,20 @@ describe('open chunk', () => {
     expect(chunks.length(0) / 120).toBeLessThan(4);
   });
 
+  it('holds a repeated value on a steady rhythm in one byte a point, and gives back repeats of every kind', () => {
+    const chunks = chunksOf(2);
+    for (let i = 0; i < 120; i++) applySample(chunks, 0, T0 + i * 10_000, 8_589_934_592, limits);
+    // the first point holds the value (six bytes), the second sets the interval (a three-byte header);
+    // each of the 118 repeats after them is a one-byte header
+    expect(chunks.length(0)).toBe(6 + 3 + 118);
+    const v = [0, 0, -0, -0, 23.4, 23.4, Math.PI, Math.PI, Number.NaN, Number.NaN, 7, 23.4, 23.4];
+    const t = v.map((_, i) => T0 + i * 10_000 + (i === 5 ? 3_000 : 0));
+    chunks.load(1, T0, t, v);
+    const back = chunks.points(1);
+    expect(back.t).toEqual(t);
+    back.v.forEach((x, i) => expect(Object.is(x, v[i]), `value ${i}`).toBe(true));
+  });
+
   it('inserts a late sample in order, replaces one at an existing time, and refuses one before its start', () => {
     const chunks = chunksOf(1);
     for (const t of [0, 10_000, 30_000, 40_000]) applySample(chunks, 0, T0 + t, t / 1000, limits);

@@ -7,10 +7,13 @@ import { lowerBound } from './rollup.js';
 import type { RawChunkLimits } from './tiers.js';
 
 const FLOAT = 15;
+/** the point's value is the previous point's: no value bytes follow the header */
+const REPEAT = 16;
+const KINDS = 17;
 const MAX_DECIMALS = FLOAT - 1;
 /**
  * Timestamps the store accepts stay below this (the year 4199), so a point's header, zigzag(delta of
- * delta) × 16 + kind, is always an exact double.
+ * delta) × 17 + kind, is always an exact double.
  */
 export const MAX_TIME = 2 ** 46;
 
@@ -33,9 +36,11 @@ const SAVED = -1;
 
 /**
  * The newest raw chunk of each series while it fills, encoded as it grows: 50,000 series × 120 points as
- * plain arrays held ~120 MB (bench/proxmox), encoded they hold ~3 bytes a point. Each point is a
- * varint of zigzag(delta of delta) × 16 + kind, then for kind 0..14 the varint zigzag of the mantissa
- * (v × 10^kind) less the previous value's at that scale, for kind 15 a float64: byte-aligned and
+ * plain arrays held ~120 MB (bench/proxmox), encoded they hold ~2 bytes a point. Each point is a
+ * varint of zigzag(delta of delta) × 17 + kind, then for kind 0..14 the varint zigzag of the mantissa
+ * (v × 10^kind) less the previous value's at that scale, for kind 15 a float64, for kind 16 nothing:
+ * the value is the previous one's (totals, counts, a stopped guest's zeros; on a steady rhythm such a
+ * point is one byte instead of two). Byte-aligned and
  * appendable, unlike the chunk codec, whose per-chunk bit widths need all the points first. A chunk is
  * re-encoded with the codec when it is stored. A point before the last (a late sample, rare) decodes
  * the chunk, inserts and encodes it again.
@@ -146,10 +151,15 @@ export class OpenChunks {
   push(s: number, t: number, v: number): void {
     const count = this.#count[s]!;
     const delta = count === 0 ? 0 : t - this.#end[s]!;
-    const kind = decimalsOf(v, MAX_DECIMALS);
-    this.#bytes.varint(s, zigzag(delta - this.#lastDelta[s]!) * 16 + (kind < 0 ? FLOAT : kind));
-    if (kind < 0) this.#bytes.float64(s, v);
-    else this.#bytes.varint(s, zigzag(Math.round(v * pow10(kind)) - baseOf(this.#lastV[s]!, kind)));
+    const dod = zigzag(delta - this.#lastDelta[s]!) * KINDS;
+    if (count > 0 && Object.is(v, this.#lastV[s])) {
+      this.#bytes.varint(s, dod + REPEAT);
+    } else {
+      const kind = decimalsOf(v, MAX_DECIMALS);
+      this.#bytes.varint(s, dod + (kind < 0 ? FLOAT : kind));
+      if (kind < 0) this.#bytes.float64(s, v);
+      else this.#bytes.varint(s, zigzag(Math.round(v * pow10(kind)) - baseOf(this.#lastV[s]!, kind)));
+    }
     this.#lastDelta[s] = delta;
     this.#lastV[s] = v;
     this.#end[s] = t;
@@ -166,10 +176,11 @@ export class OpenChunks {
     let [time, delta, value] = [this.#start[s]!, 0, 0];
     for (let i = 0; i < count; i++) {
       const header = src.varint();
-      const kind = header % 16;
-      delta += unzigzag((header - kind) / 16);
+      const kind = header % KINDS;
+      delta += unzigzag((header - kind) / KINDS);
       time += delta;
-      value = kind === FLOAT ? src.float64() : (baseOf(value, kind) + unzigzag(src.varint())) / pow10(kind);
+      if (kind === FLOAT) value = src.float64();
+      else if (kind !== REPEAT) value = (baseOf(value, kind) + unzigzag(src.varint())) / pow10(kind);
       t[i] = time;
       v[i] = value;
     }
