@@ -26,7 +26,9 @@
  *   PULSE_BENCH_PVE_GUESTS    simulated guests [2500]
  *   PULSE_BENCH_PVE_INTERVAL_MS  the connection's intervalMs [10000]
  *   PULSE_BENCH_PVE_WARMUP_S  from adding the connection to the window [60; --short 25]
- *   PULSE_BENCH_PVE_WINDOW_S  measured window [180; --short 45]
+ *   PULSE_BENCH_PVE_WINDOW_S  measured window [180; --short 45]. RSS goes on rising for ~15 minutes (the
+ *                             history's open chunks fill, SQLite's page cache warms), so the steady state
+ *                             needs 1500 (docs/BENCHMARKS.md records both)
  *   PULSE_BENCH_PVE_PROBES    guest stops timed to the browser [10; --short 3]
  *   PULSE_BENCH_PVE_HUB_QUEUE_BYTES  the server's PULSE_HUB_MAX_QUEUE_BYTES [67108864; `default` for the
  *                             server's own 1 MiB, under which the first diff of this estate (~2 MB)
