@@ -1,3 +1,4 @@
+import { slotAtOrAfter } from '../../monitors/schedule/slots.js';
 import type { Observation, ObservationSink, ObservedResource, Source } from '../../resources/observation.js';
 import type { ProxmoxClient } from './client/index.js';
 import { isProxmoxError } from './client/index.js';
@@ -104,9 +105,9 @@ export function createProxmoxSource(options: ProxmoxSourceOptions): ProxmoxSourc
   function schedule(): void {
     if (stopped) return;
     const t = now();
-    // The first slot after now: slots a long cycle overran are skipped, not run late. Not the last
+    // The next slot from now: slots a long cycle overran are skipped, not run late. Not the last
     // slot again when its timer fired a millisecond early (but a clock set back is followed).
-    let slot = t + options.intervalMs - ((((t - phase) % options.intervalMs) + options.intervalMs) % options.intervalMs);
+    let slot = slotAtOrAfter(t, options.intervalMs, phase);
     if (slot <= lastSlot && lastSlot - slot < options.intervalMs) slot = lastSlot + options.intervalMs;
     lastSlot = slot;
     timer = setTimeout(() => {

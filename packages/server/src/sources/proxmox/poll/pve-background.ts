@@ -58,11 +58,14 @@ export function nodePlans(node: string): NodePlans {
   };
 }
 
+/** The cache key of one ZFS pool's detail. */
+export const zfsDetailKey = (node: string, pool: string): string => `zfs/${node}/${pool}`;
+
 /** The detail request of one ZFS pool of the node, built at its first sight. */
 function zfsDetailPlan(node: string, plans: NodePlans, pool: string): Plan {
   let plan = plans.zfsDetail.get(pool);
   if (!plan) {
-    plan = { key: `zfs/${node}/${pool}`, everyMs: PVE_CADENCE.zfsDetail, priority: 'background', path: `/nodes/${enc(node)}/disks/zfs/${enc(pool)}`, schema: A.ZfsPoolDetail };
+    plan = { key: zfsDetailKey(node, pool), everyMs: PVE_CADENCE.zfsDetail, priority: 'background', path: `/nodes/${enc(node)}/disks/zfs/${enc(pool)}`, schema: A.ZfsPoolDetail };
     plans.zfsDetail.set(pool, plan);
   }
   return plan;

@@ -11,7 +11,7 @@ import type { PollContext, PollResult, ProductPoller } from './poll-context.js';
 import { settleWithin } from './poll-context.js';
 import { createLastBuilt } from './last-built.js';
 import {
-  guestAnswers, guestExtras, nodePlans, refreshCeph, refreshGuest, refreshNode, type NodePlans,
+  guestAnswers, guestExtras, nodePlans, refreshCeph, refreshGuest, refreshNode, zfsDetailKey, type NodePlans,
 } from './pve-background.js';
 
 /*
@@ -131,7 +131,7 @@ export function createPvePoller(options: PvePollerOptions = {}): ProductPoller {
       if (disks) for (const disk of nodeParts.get(`disks/${node}`, [disks], () => normalizeDisks(c, node, disks))) out.push(disk);
       const pools = cache.get<A.ZfsPoolEntry[]>(plans.zfs.key)?.value;
       if (pools) {
-        const details = pools.map((p) => cache.get<A.ZfsPoolDetail>(zfsDetailKey(plans, p.name))?.value);
+        const details = pools.map((p) => cache.get<A.ZfsPoolDetail>(zfsDetailKey(node, p.name))?.value);
         const built = nodeParts.get(`zfs/${node}`, [pools, ...details], () => normalizeZfsPools(c, node, pools, zfsDetails(pools, details)));
         for (const pool of built) out.push(pool);
       }
@@ -149,11 +149,6 @@ export function createPvePoller(options: PvePollerOptions = {}): ProductPoller {
     if (ceph && context.at - ceph.at < 10 * 60_000) out.push(normalizeCeph(c, ceph.value, cache.get<A.CephDf>('ceph-df')?.value));
     return [...nodes, ...guests, ...storage, ...out];
   }
-}
-
-/** The cache key of a pool's detail; no plan is built for a pool only to read it. */
-function zfsDetailKey(plans: NodePlans, pool: string): string {
-  return plans.zfsDetail.get(pool)?.key ?? `${plans.zfs.key}/${pool}`;
 }
 
 function zfsDetails(pools: readonly A.ZfsPoolEntry[], details: ReadonlyArray<A.ZfsPoolDetail | undefined>): Record<string, A.ZfsPoolDetail> {
